@@ -1,0 +1,49 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+// Dependencies point one way: from the pure analysis (History, Checker, Report)
+// out to effects (Control, Cluster) and the CLI. History and Checker never
+// import SSH or process code.
+let package = Package(
+    name: "Schism",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "schism", targets: ["schism"]),
+        .executable(name: "schism-bench", targets: ["SchismBench"]),
+        .library(name: "History", targets: ["History"]),
+        .library(name: "Checker", targets: ["Checker"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    ],
+    targets: [
+        // Pure core: operations, histories, codecs and importers.
+        .target(name: "History", linkerSettings: [.linkedLibrary("m")]),
+        // Models and the linearizability search. Pure: no I/O beyond the history.
+        .target(name: "Checker", dependencies: ["History"]),
+        // Text, JSON and HTML reports of checker results.
+        .target(name: "Report", dependencies: ["History", "Checker"]),
+        // libssh, as Debian's libssh-dev installs it.
+        .systemLibrary(
+            name: "CLibSSH", pkgConfig: "libssh",
+            providers: [.apt(["libssh-dev"])]),
+        // Running commands on nodes: the Remote protocol, libssh and local backends, quoting.
+        .target(name: "Control", dependencies: ["CLibSSH", "Yams"]),
+        // The local cluster of network-namespace hosts.
+        .target(name: "Cluster", dependencies: ["Control"]),
+        // The command-line interface: the only target that parses arguments.
+        .executableTarget(
+            name: "schism",
+            dependencies: [
+                "History", "Checker", "Report", "Control", "Cluster",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        // Benchmarks that print numbers (run with -c release).
+        .executableTarget(name: "SchismBench", dependencies: ["History", "Checker", "Report"]),
+        .testTarget(name: "HistoryTests", dependencies: ["History"]),
+        .testTarget(name: "CheckerTests", dependencies: ["History", "Checker"]),
+        .testTarget(name: "ReportTests", dependencies: ["History", "Checker", "Report"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,2 @@
+/// Placeholder until the local cluster lands (issue 3).
+enum ClusterPlaceholder {}

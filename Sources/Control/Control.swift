@@ -1,0 +1,2 @@
+/// Placeholder until the control layer lands (issue 3).
+enum ControlPlaceholder {}

@@ -1,0 +1,2 @@
+/// Placeholder until reports land.
+enum ReportPlaceholder {}

@@ -1,0 +1,10 @@
+import ArgumentParser
+
+/// The `schism` command: the root of every subcommand.
+@main
+struct Schism: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "schism",
+        abstract: "Jepsen-style chaos and linearizability testing.",
+        subcommands: [])
+}
