@@ -41,9 +41,11 @@ let package = Package(
             ]),
         // Benchmarks that print numbers (run with -c release).
         .executableTarget(name: "SchismBench", dependencies: ["History", "Checker", "Report"]),
-        .testTarget(name: "HistoryTests", dependencies: ["History"]),
-        .testTarget(name: "CheckerTests", dependencies: ["History", "Checker"]),
-        .testTarget(name: "ReportTests", dependencies: ["History", "Checker", "Report"]),
+        // Helpers shared by the tests: locating ../shared/histories, history builders.
+        .target(name: "SchismTestKit", dependencies: ["History"]),
+        .testTarget(name: "HistoryTests", dependencies: ["History", "SchismTestKit"]),
+        .testTarget(name: "CheckerTests", dependencies: ["History", "Checker", "SchismTestKit"]),
+        .testTarget(name: "ReportTests", dependencies: ["History", "Checker", "Report", "SchismTestKit"]),
     ],
     swiftLanguageModes: [.v6]
 )
