@@ -1,2 +1,0 @@
-/// Placeholder until the checker lands.
-enum CheckerPlaceholder {}
