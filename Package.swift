@@ -22,6 +22,8 @@ let package = Package(
         .target(name: "History", linkerSettings: [.linkedLibrary("m")]),
         // Models and the linearizability search. Pure: no I/O beyond the history.
         .target(name: "Checker", dependencies: ["History"]),
+        // Reproducible synthetic histories from a seed (valid, or with an injected violation).
+        .target(name: "Generator", dependencies: ["History"]),
         // Text, JSON and HTML reports of checker results.
         .target(name: "Report", dependencies: ["History", "Checker"]),
         // libssh, as Debian's libssh-dev installs it.
@@ -36,15 +38,15 @@ let package = Package(
         .executableTarget(
             name: "schism",
             dependencies: [
-                "History", "Checker", "Report", "Control", "Cluster",
+                "History", "Checker", "Generator", "Report", "Control", "Cluster",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // Benchmarks that print numbers (run with -c release).
-        .executableTarget(name: "SchismBench", dependencies: ["History", "Checker", "Report"]),
+        .executableTarget(name: "SchismBench", dependencies: ["History", "Checker", "Generator", "Report"]),
         // Helpers shared by the tests: locating ../shared/histories, history builders.
         .target(name: "SchismTestKit", dependencies: ["History"]),
         .testTarget(name: "HistoryTests", dependencies: ["History", "SchismTestKit"]),
-        .testTarget(name: "CheckerTests", dependencies: ["History", "Checker", "SchismTestKit"]),
+        .testTarget(name: "CheckerTests", dependencies: ["History", "Checker", "Generator", "SchismTestKit"]),
         .testTarget(name: "ReportTests", dependencies: ["History", "Checker", "Report", "SchismTestKit"]),
     ],
     swiftLanguageModes: [.v6]
