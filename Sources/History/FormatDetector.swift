@@ -1,0 +1,56 @@
+/// Tells the history formats apart from the first bytes of a file.
+///
+/// Rules, after blank lines and `;` comments: `{"` is JSON Lines; `[`, `(` or `#` is EDN;
+/// `{:` is EDN, named `porcupineKV` when the first line is a whole map with a `:key`;
+/// a line with `jepsen.util - ` or one that starts with a log level (`INFO`, `WARN`, ...) is a
+/// Jepsen console log. An empty input is JSON Lines with no operations.
+enum FormatDetector {
+    /// How many bytes detection looks at.
+    static let prefixBytes = 64 << 10
+
+    /// The format of the input that starts with `b`, or nil if it cannot tell.
+    static func detect(_ b: UnsafeBufferPointer<UInt8>) -> HistoryFormat? {
+        var i = 0
+        while i < b.count {
+            let c = b[i]
+            if c == 0x20 || c == 0x09 || c == 0x0D || c == 0x0A {
+                i += 1
+            } else if c == UInt8(ascii: ";") {
+                while i < b.count && b[i] != 0x0A { i += 1 }
+            } else {
+                break
+            }
+        }
+        guard i < b.count else { return .jsonl }
+        var lineEnd = i
+        while lineEnd < b.count && b[lineEnd] != 0x0A { lineEnd += 1 }
+        let line = String(decoding: UnsafeBufferPointer(rebasing: b[i..<lineEnd]), as: UTF8.self)
+        switch b[i] {
+        case UInt8(ascii: "["), UInt8(ascii: "("), UInt8(ascii: "#"):
+            return .edn
+        case UInt8(ascii: "{"):
+            var j = i + 1
+            while j < b.count && (b[j] == 0x20 || b[j] == 0x09 || b[j] == 0x0D || b[j] == 0x0A) { j += 1 }
+            if j < b.count && (b[j] == UInt8(ascii: "\"") || b[j] == UInt8(ascii: "}")) { return .jsonl }
+            if j < b.count && b[j] == UInt8(ascii: ":") {
+                let trimmed = line.trimmingSpaceAndCR()
+                let oneMapPerLine = trimmed.hasSuffix("}") && trimmed.contains(":key ")
+                return oneMapPerLine ? .porcupineKV : .edn
+            }
+            return nil
+        default:
+            if line.contains("jepsen.util - ") { return .porcupineLog }
+            for level in JepsenLogReader.levels where line.hasPrefix(level + " ") { return .porcupineLog }
+            return nil
+        }
+    }
+}
+
+extension String {
+    /// The string without trailing spaces, tabs and carriage returns.
+    func trimmingSpaceAndCR() -> Substring {
+        var s = Substring(self)
+        while let last = s.last, last == " " || last == "\t" || last == "\r" { s = s.dropLast() }
+        return s
+    }
+}

@@ -1,2 +1,0 @@
-/// Placeholder until reports land.
-enum ReportPlaceholder {}
