@@ -12,16 +12,27 @@ public struct CheckOptions: Sendable {
     public var partitionTimeoutSeconds: Double?
     /// Partitions checked at once (default: every core).
     public var parallelism: Int
+    /// Read an `ok` completion whose value is `null` as "value unknown" (Knossos) rather than
+    /// "no value" (Porcupine, Schism). `CheckOptions.nullReadsAreUnknown(for:)` picks by format.
+    public var nullReadsAreUnknown: Bool
 
     public init(
         initial: JSONValue? = nil, partitionByKey: Bool = true, timeoutSeconds: Double? = nil,
-        partitionTimeoutSeconds: Double? = nil, parallelism: Int = CheckOptions.coreCount
+        partitionTimeoutSeconds: Double? = nil, parallelism: Int = CheckOptions.coreCount,
+        nullReadsAreUnknown: Bool = false
     ) {
+        self.nullReadsAreUnknown = nullReadsAreUnknown
         self.initial = initial
         self.partitionByKey = partitionByKey
         self.timeoutSeconds = timeoutSeconds
         self.partitionTimeoutSeconds = partitionTimeoutSeconds
         self.parallelism = max(1, parallelism)
+    }
+
+    /// The reading of `null` results that the format's own tools use: Jepsen/Knossos EDN
+    /// records a read whose value it did not learn as `nil`, so EDN histories read it as unknown.
+    public static func nullReadsAreUnknown(for format: HistoryFormat) -> Bool {
+        format == .edn
     }
 
     /// The number of online cores.

@@ -60,7 +60,8 @@ public struct LinearizabilityChecker: Sendable {
                     let d = pStart + .nanoseconds(Int64(p * 1e9))
                     deadline = deadline.map { min($0, d) } ?? d
                 }
-                let search = PartitionSearch(model: model, ops: ops, key: keys[g], calls: groups[g], initial: initial)
+                let search = PartitionSearch(model: model, ops: ops, key: keys[g], calls: groups[g], initial: initial,
+                    nullReadsAreUnknown: opts.nullReadsAreUnknown)
                 let result: Result<PartitionResult, CheckError>
                 if let overall, clock.now >= overall {
                     result = .success(PartitionResult(

@@ -7,6 +7,7 @@ struct PartitionSearch<M: Model> {
     let key: String?
     let calls: [CallRecord]
     let initial: M.State
+    let nullReadsAreUnknown: Bool
 
     /// The calls the search places: completed ok, or info that may write.
     private struct Compiled {
@@ -19,7 +20,8 @@ struct PartitionSearch<M: Model> {
         var out = Compiled()
         for (r, rec) in calls.enumerated() where rec.outcome != .fail {
             let inv = ops[rec.invoke]
-            let output = rec.outcome == .ok ? rec.completion.map { ops[$0].value } : nil
+            var output = rec.outcome == .ok ? rec.completion.map { ops[$0].value } : nil
+            if nullReadsAreUnknown, output == .null { output = nil }
             let call: M.Call
             do {
                 call = try model.call(f: inv.f, key: inv.key, input: inv.value, output: output)

@@ -17,4 +17,13 @@ public enum Models {
 
     /// Every model's name, for messages.
     public static var names: [String] { all.map(\.name) }
+
+    /// The model a history's functions suggest, for when the user names none.
+    public static func infer(functions: Set<String>) -> any Model {
+        if functions.contains("txn") { return MultiRegisterModel() }
+        if functions.contains("acquire") || functions.contains("release") { return MutexModel() }
+        if !functions.isDisjoint(with: ["get", "put", "append"]) { return KVModel() }
+        if functions.contains("add") { return SetModel() }
+        return RegisterModel(allowsCAS: true)
+    }
 }

@@ -1,0 +1,163 @@
+import ArgumentParser
+import Checker
+import Foundation
+import History
+
+/// `schism check`: checks histories for linearizability and reports per file.
+struct CheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Check histories (files or folders) for linearizability.",
+        discussion: """
+            Reads Schism JSON Lines, Jepsen/Knossos EDN and Porcupine histories (detected, or \
+            --format). Prints one line per file, details for every invalid key, then a summary.
+            Exit status: 0 all valid, 1 any invalid, 2 any unknown and none invalid, \
+            64 bad arguments, 65 a history that cannot be read, 66 a missing file.
+            """)
+
+    @Argument(help: "History files or folders (every file below a folder).")
+    var paths: [String]
+
+    @Option(help: "The model: \(Models.names.joined(separator: ", ")). Default: inferred from the operations.")
+    var model: String?
+
+    @Option(help: "The initial value as JSON, e.g. 0, null, '\"\"' or '{\"x\":0,\"y\":0}'.")
+    var initial: String?
+
+    @Option(help: "Force the input format: \(HistoryFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var format: String?
+
+    @Option(help: "Give up (unknown) after this long per file, e.g. 30s, 500ms, 2m.")
+    var timeout: String?
+
+    @Option(help: "Give up on one key after this long.")
+    var partitionTimeout: String?
+
+    @Flag(help: "Check the whole history as one partition (state = every key) instead of per key.")
+    var noPartition = false
+
+    @Option(help: "How to read an ok read of null: absent (no value) or unknown. Default: unknown for EDN, absent otherwise.")
+    var nullReads: String?
+
+    @Option(help: "Write an HTML report here (with several files: a folder, one report per file not valid).")
+    var html: String?
+
+    @Flag(help: "Print the results as JSON instead of text.")
+    var json = false
+
+    @Option(help: "Invalid keys explained in full per file; the rest are counted.")
+    var maxExplained = 3
+
+    func validate() throws {
+        if let model, Models.named(model) == nil {
+            throw ValidationError("unknown model \"\(model)\"; choose one of \(Models.names.joined(separator: ", "))")
+        }
+        if let format, HistoryFormat(rawValue: format) == nil {
+            throw ValidationError("unknown format \"\(format)\"; choose one of \(HistoryFormat.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        for (name, value) in [("--timeout", timeout), ("--partition-timeout", partitionTimeout)] {
+            if let value, parseSeconds(value) == nil {
+                throw ValidationError("\(name) \(value) is not a duration; write e.g. 30s, 500ms or 2m")
+            }
+        }
+        if let initial {
+            do { _ = try JSONValue.parse(initial) } catch {
+                throw ValidationError("--initial \(initial) is not JSON: column \(error.column): \(error.message). Quote strings: --initial '\"x\"'")
+            }
+        }
+        if let nullReads, !["absent", "unknown"].contains(nullReads) {
+            throw ValidationError("--null-reads takes absent or unknown")
+        }
+    }
+
+    func run() throws {
+        let files = try expand(paths)
+        let initialValue = try initial.map { try JSONValue.parse($0) }
+        var outcomes: [FileOutcome] = []
+        let clock = ContinuousClock()
+        let start = clock.now
+        for file in files {
+            let outcome = checkOne(file, initial: initialValue)
+            outcomes.append(outcome)
+            if !json { printLine(outcome) }
+        }
+        if json {
+            print(CheckOutput.json(outcomes))
+        } else {
+            print(CheckOutput.summary(outcomes, seconds: (clock.now - start).seconds))
+        }
+        try writeHTML(outcomes, several: files.count > 1)
+        let code = CheckOutput.exitCode(outcomes)
+        if code != 0 { throw ExitCode(code) }
+    }
+
+    /// The files named, with folders expanded (sorted, hidden files skipped).
+    private func expand(_ paths: [String]) throws -> [String] {
+        var files: [String] = []
+        let fm = FileManager.default
+        for path in paths {
+            var isDir: ObjCBool = false
+            guard fm.fileExists(atPath: path, isDirectory: &isDir) else {
+                throw exitWith(UserFacingError(message: "\(path): no such file or folder", code: SchismExit.noInput))
+            }
+            if !isDir.boolValue {
+                files.append(path)
+                continue
+            }
+            let found = (fm.enumerator(atPath: path)?.allObjects as? [String] ?? [])
+                .filter { !$0.split(separator: "/").contains { $0.hasPrefix(".") } }
+                .map { (path as NSString).appendingPathComponent($0) }
+                .filter { fm.fileExists(atPath: $0, isDirectory: &isDir) && !isDir.boolValue }
+                .sorted()
+            if found.isEmpty {
+                throw exitWith(UserFacingError(message: "\(path): the folder holds no files", code: SchismExit.noInput))
+            }
+            files += found
+        }
+        return files
+    }
+
+    private func checkOne(_ file: String, initial: JSONValue?) -> FileOutcome {
+        let history: History
+        do {
+            history = try HistoryReader.read(path: file, format: format.flatMap(HistoryFormat.init(rawValue:)))
+        } catch {
+            return FileOutcome(file: file, error: error.description, code: error.line == 0 && error.column == 0 && !FileManager.default.isReadableFile(atPath: file) ? SchismExit.noInput : SchismExit.dataError)
+        }
+        let chosen = model.flatMap(Models.named) ?? Models.infer(functions: Set(history.operations.lazy.filter { $0.process != .nemesis }.map(\.f)))
+        let options = CheckOptions(
+            initial: initial, partitionByKey: !noPartition, timeoutSeconds: timeout.flatMap(parseSeconds),
+            partitionTimeoutSeconds: partitionTimeout.flatMap(parseSeconds),
+            nullReadsAreUnknown: nullReads.map { $0 == "unknown" } ?? CheckOptions.nullReadsAreUnknown(for: history.format))
+        do {
+            let result = try LinearizabilityChecker(model: chosen, options: options).check(history)
+            return FileOutcome(file: file, history: history, result: result)
+        } catch {
+            return FileOutcome(file: file, error: "\(file): \(error.description)", code: SchismExit.dataError)
+        }
+    }
+
+    private func printLine(_ o: FileOutcome) {
+        print(CheckOutput.line(o))
+        if let result = o.result, let history = o.history, result.verdict != .valid {
+            print(CheckOutput.details(result, history: history, maxExplained: maxExplained))
+        }
+    }
+
+    private func writeHTML(_ outcomes: [FileOutcome], several: Bool) throws {
+        guard let html else { return }
+        do {
+            try CheckOutput.writeHTML(outcomes, to: html, several: several)
+        } catch {
+            throw exitWith(UserFacingError(message: "cannot write the HTML report to \(html): \(error)", code: SchismExit.cannotCreate))
+        }
+    }
+}
+
+extension Duration {
+    /// The duration in seconds.
+    var seconds: Double {
+        let c = components
+        return Double(c.seconds) + Double(c.attoseconds) / 1e18
+    }
+}
