@@ -1,2 +1,0 @@
-/// Placeholder until the control layer lands (issue 3).
-enum ControlPlaceholder {}
