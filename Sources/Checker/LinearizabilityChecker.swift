@@ -19,7 +19,15 @@ public struct LinearizabilityChecker: Sendable {
 
     /// Checks operations in real-time order (`ops[i].index == i`).
     public func check(operations ops: [Operation]) throws(CheckError) -> CheckResult {
-        try run(model, ops)
+        // Built-in models get a specialised search; any other model runs through its witness table.
+        switch model {
+        case let m as RegisterModel: return try run(m, ops)
+        case let m as KVModel: return try run(m, ops)
+        case let m as MutexModel: return try run(m, ops)
+        case let m as MultiRegisterModel: return try run(m, ops)
+        case let m as SetModel: return try run(m, ops)
+        default: return try run(model, ops)
+        }
     }
 
     private final class Shared: Sendable {

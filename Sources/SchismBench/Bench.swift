@@ -1,4 +1,124 @@
+import Checker
+import Foundation
+import Generator
+import History
+
+/// Benchmarks that print numbers: `swift run -c release schism-bench [checker|big-check FILE]`.
+///
+/// `checker` times the shared Porcupine histories, the kv files as one partition, and a
+/// generated 1,000,000-operation history (parse and check in a child process, for its peak memory).
 @main
 enum Bench {
-    static func main() {}
+    static func main() throws {
+        let args = CommandLine.arguments.dropFirst()
+        switch args.first {
+        case "big-check":
+            guard let file = args.dropFirst().first else { fatalError("big-check needs a file") }
+            try bigCheck(file)
+        case "one-partition":
+            guard let file = args.dropFirst().first else { fatalError("one-partition needs a file") }
+            let h = try HistoryReader.read(path: file)
+            let t = try best(1) { _ = try LinearizabilityChecker(model: KVModel(), options: CheckOptions(partitionByKey: false)).check(h) }
+            print(String(format: "%.3f s", t))
+        case nil, "checker":
+            try checker()
+        default:
+            print("usage: schism-bench [checker | big-check FILE]")
+        }
+    }
+
+    static let shared: URL = {
+        if let env = ProcessInfo.processInfo.environment["SCHISM_SHARED_HISTORIES"] { return URL(fileURLWithPath: env) }
+        return URL(fileURLWithPath: FileManager.default.currentDirectoryPath).deletingLastPathComponent()
+            .appendingPathComponent("shared/histories")
+    }()
+
+    static func seconds(_ d: Duration) -> Double {
+        Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+    }
+
+    /// Best of `runs` wall-clock times of `body`.
+    static func best(_ runs: Int, _ body: () throws -> Void) rethrows -> Double {
+        var out = Double.infinity
+        for _ in 0..<runs {
+            let t = ContinuousClock.now
+            try body()
+            out = min(out, seconds(ContinuousClock.now - t))
+        }
+        return out
+    }
+
+    static func files(_ folder: String) -> [String] {
+        let dir = shared.appendingPathComponent(folder)
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []
+        return names.sorted().map { dir.appendingPathComponent($0).path }
+    }
+
+    static func checkFiles(_ paths: [String], model: any Model, options: CheckOptions) throws -> [Verdict: Int] {
+        var counts: [Verdict: Int] = [:]
+        for p in paths {
+            let h = try HistoryReader.read(path: p)
+            counts[try LinearizabilityChecker(model: model, options: options).check(h).verdict, default: 0] += 1
+        }
+        return counts
+    }
+
+    static func checker() throws {
+        print("schism-bench checker (\(CheckOptions.coreCount) cores; best of 5 runs unless noted)")
+        let etcd = files("porcupine/etcd")
+        let kv = files("porcupine/kv")
+        if etcd.isEmpty {
+            print("  ../shared/histories not found: skipping the Porcupine files (set SCHISM_SHARED_HISTORIES)")
+        } else {
+            var counts: [Verdict: Int] = [:]
+            let t = try best(5) { counts = try checkFiles(etcd, model: RegisterModel(allowsCAS: true), options: CheckOptions()) }
+            print(String(format: "  porcupine etcd: %d files, parse+check %.3f s (%d valid, %d invalid)  [Porcupine: ~0.65 s for its 103 etcd files]", etcd.count, t, counts[.valid, default: 0], counts[.invalid, default: 0]))
+            let tk = try best(5) { counts = try checkFiles(kv, model: KVModel(), options: CheckOptions()) }
+            print(String(format: "  porcupine kv, per key: %d files, parse+check %.3f s (%d valid, %d invalid)", kv.count, tk, counts[.valid, default: 0], counts[.invalid, default: 0]))
+            for name in ["c10-ok.txt", "c10-bad.txt"] {
+                let h = try HistoryReader.read(path: shared.appendingPathComponent("porcupine/kv/\(name)").path)
+                var verdict = Verdict.unknown
+                let t1 = try best(3) {
+                    verdict = try LinearizabilityChecker(model: KVModel(), options: CheckOptions(partitionByKey: false, timeoutSeconds: 120)).check(h).verdict
+                }
+                print(String(format: "  %@ as ONE partition: %.3f s, %@  [Porcupine: ~3 s for c10-ok]", name, t1, verdict.rawValue))
+            }
+        }
+        try big(violation: false)
+        try big(violation: true)
+    }
+
+    /// Generates the 1M-op history and checks it in a child process, for its own peak memory.
+    static func big(violation: Bool) throws {
+        let path = NSTemporaryDirectory() + "schism-bench-1m-\(violation ? "bad" : "ok").jsonl"
+        let config = HistoryGenerator.Config(model: "kv", operations: 1_000_000, keys: 1_000, processes: 30, crashes: 5, violation: violation, seed: 42)
+        if !FileManager.default.fileExists(atPath: path) {
+            let writer = try HistoryWriter(path: path)
+            try HistoryGenerator(config).generate { try writer.append($0) }
+            try writer.close()
+        }
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        print("  generated kv history: 1,000,000 ops, 1,000 keys, 30 processes, 5 crashed writes, \(violation ? "one stale read" : "valid"), seed 42 (\(size / 1_000_000) MB)")
+        fflush(nil)
+        let child = Process()
+        child.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
+        child.arguments = ["big-check", path]
+        try child.run()
+        child.waitUntilExit()
+        print("    [Porcupine: 8.5 s parse + 3.6 s check, 1.2 GB; target: parse+check < 4 s, < 600 MB]")
+    }
+
+    static func bigCheck(_ file: String) throws {
+        let t0 = ContinuousClock.now
+        let history = try HistoryReader.read(path: file)
+        let t1 = ContinuousClock.now
+        let result = try LinearizabilityChecker(model: KVModel()).check(history)
+        let t2 = ContinuousClock.now
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        print(String(format: "    parse %.2f s + check %.2f s = %.2f s, peak memory %d MB, %@ (%d keys not valid)",
+                     seconds(t1 - t0), seconds(t2 - t1), seconds(t2 - t0), usage.ru_maxrss / 1024, result.verdict.rawValue, result.failures.count))
+        let slowest = result.partitions.sorted { $0.elapsedSeconds > $1.elapsedSeconds }.prefix(3)
+        print("    slowest keys: " + slowest.map { String(format: "%@ %.3f s (%d ops)", $0.key ?? "-", $0.elapsedSeconds, $0.searchedCount) }.joined(separator: ", "))
+    }
 }

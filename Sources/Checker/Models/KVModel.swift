@@ -12,16 +12,47 @@ public struct KVModel: Model {
     public init() {}
 
     /// The map: keys whose value differs from the default, so that equal maps are equal values.
+    ///
+    /// It carries an order-independent hash updated per change (XOR of each entry's hash), so
+    /// that interning a state costs one entry's hash, not the whole map's.
     public struct State: Hashable, Sendable {
         var values: [String: String]
         var defaultValue: String
+        private var digest: Int
+
+        init(values: [String: String], defaultValue: String) {
+            self.values = values
+            self.defaultValue = defaultValue
+            digest = values.reduce(0) { $0 ^ State.entryHash($1.key, $1.value) }
+        }
+
+        private static func entryHash(_ key: String, _ value: String) -> Int {
+            var h = Hasher()
+            h.combine(key)
+            h.combine(value)
+            return h.finalize()
+        }
 
         func value(_ key: String) -> String { values[key] ?? defaultValue }
 
         func setting(_ key: String, _ v: String) -> State {
             var s = self
-            if v == defaultValue { s.values[key] = nil } else { s.values[key] = v }
+            if let old = values[key] { s.digest ^= State.entryHash(key, old) }
+            if v == defaultValue {
+                s.values[key] = nil
+            } else {
+                s.values[key] = v
+                s.digest ^= State.entryHash(key, v)
+            }
             return s
+        }
+
+        public static func == (a: State, b: State) -> Bool {
+            a.digest == b.digest && a.defaultValue == b.defaultValue && a.values == b.values
+        }
+
+        public func hash(into hasher: inout Hasher) {
+            hasher.combine(digest)
         }
     }
 

@@ -54,8 +54,13 @@ struct SearchCore {
         var stackState: [Int32] = []
         stackCall.reserveCapacity(n)
         stackState.reserveCapacity(n)
+        // The longest prefix is updated lazily, when the search backtracks from a new maximum,
+        // and only past `agree`, the length of the stack's prefix that it shares with `best`:
+        // every call pushed is copied at most once.
         var best: [Int32] = []
         var bestState = initialState
+        var atNewMaximum = false
+        var agree = 0
         var entry = next[head]
         var steps = 0
 
@@ -63,7 +68,8 @@ struct SearchCore {
             if remaining == 0 { return .linearizable(stackCall) }
             steps &+= 1
             if steps & 0xFFF == 0, shouldStop() {
-                return .stopped(prefix: best.isEmpty ? stackCall : best, state: best.isEmpty ? state : bestState)
+                if atNewMaximum || best.isEmpty { return .stopped(prefix: stackCall, state: state) }
+                return .stopped(prefix: best, state: bestState)
             }
             let e = Int(entry)
             if e >= 0 && e & 1 == 0 {
@@ -92,10 +98,7 @@ struct SearchCore {
                         next[Int(prev[r])] = next[r]
                         if next[r] >= 0 { prev[Int(next[r])] = prev[r] }
                         if mustLinearize[call] { remaining -= 1 }
-                        if stackCall.count > best.count {
-                            best = stackCall
-                            bestState = state
-                        }
+                        if stackCall.count > best.count { atNewMaximum = true }
                         entry = next[head]
                         continue
                     }
@@ -105,10 +108,18 @@ struct SearchCore {
                 entry = next[e]
             } else {
                 // A return (or the end): its call must be linearized by now, and is not. Backtrack.
+                if atNewMaximum {
+                    best.removeSubrange(agree...)
+                    best.append(contentsOf: stackCall[agree...])
+                    agree = stackCall.count
+                    bestState = state
+                    atNewMaximum = false
+                }
                 guard let call = stackCall.popLast(), let previous = stackState.popLast() else {
                     return .notLinearizable(prefix: best, state: best.isEmpty ? initialState : bestState)
                 }
                 let c = Int(call)
+                agree = min(agree, stackCall.count)
                 state = previous
                 bits[c >> 6] &= ~(UInt64(1) << UInt64(c & 63))
                 hash ^= zobrist[c]
