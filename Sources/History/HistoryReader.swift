@@ -53,7 +53,7 @@ public enum HistoryReader {
     }
 
     /// Detects the format if needed, then hands every operation of `input` to `body`.
-    private static func stream(_ input: ByteSource, format: HistoryFormat?, _ body: (Operation) throws -> Void) throws -> HistoryFormat {
+    static func stream(_ input: ByteSource, format: HistoryFormat?, _ body: (Operation) throws -> Void) throws -> HistoryFormat {
         let used: HistoryFormat
         if let format {
             used = format

@@ -59,6 +59,17 @@ enum JSONLDecoder {
         }
     }
 
+    /// The type spelled by the plain string at the scanner (`"ok"` and so on), and its length with quotes.
+    @inline(__always)
+    private static func opType(_ s: JSONScanner) -> (type: OpType, length: Int)? {
+        let rest = s.end - s.i
+        if rest >= 4, named(s, s.i, 4, "\"ok\"") { return (.ok, 4) }
+        if rest >= 6, named(s, s.i, 6, "\"fail\"") { return (.fail, 6) }
+        if rest >= 6, named(s, s.i, 6, "\"info\"") { return (.info, 6) }
+        if rest >= 8, named(s, s.i, 8, "\"invoke\"") { return (.invoke, 8) }
+        return nil
+    }
+
     /// The name of a known field, for messages.
     private static func fieldName(_ field: UInt16) -> String {
         switch field {
@@ -149,11 +160,16 @@ enum JSONLDecoder {
                     guard s.current == UInt8(ascii: "\"") else {
                         throw s.fail("expected a string (invoke, ok, fail or info) for field \"type\", found \(s.foundValue)")
                     }
-                    let t = try s.parseString()
-                    guard let parsed = OpType(rawValue: t) else {
-                        throw s.fail("unknown type \"\(t)\"; expected invoke, ok, fail or info", at: valueStart)
+                    if let fast = opType(s) {
+                        type = fast.type
+                        s.i += fast.length
+                    } else {
+                        let t = try s.parseString()
+                        guard let parsed = OpType(rawValue: t) else {
+                            throw s.fail("unknown type \"\(t)\"; expected invoke, ok, fail or info", at: valueStart)
+                        }
+                        type = parsed
                     }
-                    type = parsed
                 case Field.f:
                     guard s.current == UInt8(ascii: "\"") else {
                         throw s.fail("expected a string for field \"f\", found \(s.foundValue)")
