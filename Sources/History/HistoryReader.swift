@@ -97,11 +97,12 @@ public enum HistoryReader {
     public static func detectFormat(path: String) throws(HistoryError) -> HistoryFormat? {
         let input = try ByteSource(path: path, chunkSize: FormatDetector.prefixBytes)
         try input.fill(atLeast: FormatDetector.prefixBytes)
-        return FormatDetector.detect(input.buffer)
+        return withExtendedLifetime(input) { FormatDetector.detect(input.buffer) }
     }
 
     /// Guesses the format of a history in memory from its first bytes; nil if it cannot tell.
     public static func detectFormat(bytes: some Collection<UInt8>) -> HistoryFormat? {
-        FormatDetector.detect(ByteSource(bytes: bytes.prefix(FormatDetector.prefixBytes), name: "").buffer)
+        let input = ByteSource(bytes: bytes.prefix(FormatDetector.prefixBytes), name: "")
+        return withExtendedLifetime(input) { FormatDetector.detect(input.buffer) }
     }
 }
