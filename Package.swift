@@ -34,6 +34,10 @@ let package = Package(
         .target(name: "Control", dependencies: ["CLibSSH", "Yams"]),
         // The local cluster of network-namespace hosts.
         .target(name: "Cluster", dependencies: ["Control"]),
+        // A fake Remote and helpers for tests of code that runs commands on nodes.
+        .target(name: "ControlTestKit", dependencies: ["Control"]),
+        // Benchmarks of the control layer against a local cluster (needs root).
+        .executableTarget(name: "ControlBench", dependencies: ["Control", "Cluster"]),
         // The command-line interface: the only target that parses arguments.
         .executableTarget(
             name: "schism",
@@ -46,6 +50,8 @@ let package = Package(
         // Helpers shared by the tests: locating ../shared/histories, history builders.
         .target(name: "SchismTestKit", dependencies: ["History"]),
         .testTarget(name: "HistoryTests", dependencies: ["History", "SchismTestKit"]),
+        .testTarget(name: "ControlTests", dependencies: ["Control", "ControlTestKit"]),
+        .testTarget(name: "ClusterTests", dependencies: ["Control", "Cluster", "ControlTestKit"]),
         .testTarget(name: "CheckerTests", dependencies: ["History", "Checker", "Generator", "SchismTestKit"]),
         .testTarget(name: "ReportTests", dependencies: ["History", "Checker", "Report", "SchismTestKit"]),
     ],

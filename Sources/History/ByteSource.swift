@@ -69,13 +69,13 @@ final class ByteSource {
     /// Returns how many bytes were discarded from the front: every offset into the window
     /// at or after `keepFrom` moves down by that much.
     @discardableResult
-    func readMore(keepingFrom keepFrom: Int) throws(HistoryError) -> Int {
+    func readMore(keepingFrom keepFrom: Int, countsLines: Bool = true) throws(HistoryError) -> Int {
         if atEOF { return 0 }
         // Keep the whole line that contains `keepFrom`.
         var cut = min(keepFrom, count)
         while cut > 0 && bytes[cut - 1] != UInt8(ascii: "\n") { cut -= 1 }
         if cut > 0 {
-            for k in 0..<cut where bytes[k] == UInt8(ascii: "\n") { firstLine += 1 }
+            if countsLines { firstLine += ByteSource.newlines(in: bytes, count: cut) }
             memmove(bytes, bytes + cut, count - cut)
             count -= cut
         }
@@ -120,9 +120,20 @@ final class ByteSource {
                 }
                 return
             } else {
-                start -= try readMore(keepingFrom: start)
+                start -= try readMore(keepingFrom: start, countsLines: false)
             }
         }
+    }
+
+    /// How many `\n` bytes the first `count` bytes at `p` hold.
+    static func newlines(in p: UnsafePointer<UInt8>, count: Int) -> Int {
+        var n = 0
+        var k = 0
+        while k < count, let found = memchr(p + k, 0x0A, count - k) {
+            n += 1
+            k = UnsafePointer<UInt8>(found.assumingMemoryBound(to: UInt8.self)) - p + 1
+        }
+        return n
     }
 
     /// Reads until the window holds at least `minimum` bytes or the input ends.

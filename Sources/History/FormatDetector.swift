@@ -2,8 +2,8 @@
 ///
 /// Rules, after blank lines and `;` comments: `{"` is JSON Lines; `[`, `(` or `#` is EDN;
 /// `{:` is EDN, named `porcupineKV` when the first line is a whole map with a `:key`;
-/// a line with `jepsen.util - ` or one that starts with a log level (`INFO`, `WARN`, ...) is a
-/// Jepsen console log. An empty input is JSON Lines with no operations.
+/// a line with `jepsen.util - ` (or `jepsen.util: `) or with a log level word (`INFO`, `WARN`, ...)
+/// is a Jepsen console log. An empty input is JSON Lines with no operations.
 enum FormatDetector {
     /// How many bytes detection looks at.
     static let prefixBytes = 64 << 10
@@ -39,8 +39,8 @@ enum FormatDetector {
             }
             return nil
         default:
-            if line.contains("jepsen.util - ") { return .porcupineLog }
-            for level in JepsenLogReader.levels where line.hasPrefix(level + " ") { return .porcupineLog }
+            let bytes = Array(line.utf8)
+            if JepsenLogReader.opMessageStart(bytes) != nil || JepsenLogReader.isLogLine(bytes) { return .porcupineLog }
             return nil
         }
     }

@@ -53,7 +53,7 @@ public enum HistoryReader {
     }
 
     /// Detects the format if needed, then hands every operation of `input` to `body`.
-    private static func stream(_ input: ByteSource, format: HistoryFormat?, _ body: (Operation) throws -> Void) throws -> HistoryFormat {
+    static func stream(_ input: ByteSource, format: HistoryFormat?, _ body: (Operation) throws -> Void) throws -> HistoryFormat {
         let used: HistoryFormat
         if let format {
             used = format
@@ -97,11 +97,12 @@ public enum HistoryReader {
     public static func detectFormat(path: String) throws(HistoryError) -> HistoryFormat? {
         let input = try ByteSource(path: path, chunkSize: FormatDetector.prefixBytes)
         try input.fill(atLeast: FormatDetector.prefixBytes)
-        return FormatDetector.detect(input.buffer)
+        return withExtendedLifetime(input) { FormatDetector.detect(input.buffer) }
     }
 
     /// Guesses the format of a history in memory from its first bytes; nil if it cannot tell.
     public static func detectFormat(bytes: some Collection<UInt8>) -> HistoryFormat? {
-        FormatDetector.detect(ByteSource(bytes: bytes.prefix(FormatDetector.prefixBytes), name: "").buffer)
+        let input = ByteSource(bytes: bytes.prefix(FormatDetector.prefixBytes), name: "")
+        return withExtendedLifetime(input) { FormatDetector.detect(input.buffer) }
     }
 }

@@ -1,9 +1,9 @@
 /// Streams the operations of a Jepsen console log, as in Porcupine's etcd test data.
 ///
-/// An operation line is `<prefix>INFO  jepsen.util - <process>\t<type>\t<f>\t<value>[\t<error>]`,
-/// where the prefix (a timestamp, a thread name) is optional and ignored. Lines from other
-/// loggers (`INFO  jepsen.core - ...`) are skipped, blank lines too; any other line is an error,
-/// so a damaged file is not silently shortened.
+/// An operation line is `<prefix>jepsen.util - <process>\t<type>\t<f>\t<value>[\t<error>]`
+/// (or `jepsen.util: ...`, logback's layout), where the prefix (level, timestamp, thread name)
+/// is ignored. Lines of other loggers (with a level word such as `INFO`) and blank lines are
+/// skipped; any other line is an error, so a damaged file is not silently shortened.
 struct JepsenLogReader {
     let input: ByteSource
 
@@ -36,10 +36,10 @@ struct JepsenLogReader {
     /// The operation on `line`, nil for a blank line or another logger's line.
     static func operation(_ line: [UInt8], position: Int) throws(ScanFailure) -> Operation? {
         guard line.contains(where: { $0 != 0x20 && $0 != 0x09 }) else { return nil }
-        guard let (logger, messageStart) = header(line) else {
+        guard let messageStart = opMessageStart(line) else {
+            if isLogLine(line) { return nil }
             throw ScanFailure(offset: 0, message: "expected a Jepsen log line such as 'INFO  jepsen.util - 3<TAB>:invoke<TAB>:read<TAB>nil'")
         }
-        guard logger == "jepsen.util" else { return nil }
         // Split the message into tab-separated columns, remembering where each starts.
         var columns: [(start: Int, end: Int)] = []
         var s = messageStart
@@ -85,25 +85,39 @@ struct JepsenLogReader {
         return op
     }
 
-    /// Finds `LEVEL <spaces> logger - ` and returns the logger and where the message starts.
-    static func header(_ line: [UInt8]) -> (logger: String, messageStart: Int)? {
+    /// Where the message of a `jepsen.util` line starts, after `jepsen.util - ` (old layout) or
+    /// `jepsen.util: ` (logback's); nil if the line has no such logger.
+    static func opMessageStart(_ line: [UInt8]) -> Int? {
+        let logger = Array("jepsen.util".utf8)
         let n = line.count
-        let space = UInt8(ascii: " ")
-        for k in 0..<n where k == 0 || line[k - 1] == space || line[k - 1] == 0x09 || line[k - 1] == UInt8(ascii: "]") {
-            for level in levels {
-                let word = Array(level.utf8)
-                guard k + word.count < n, line[k..<(k + word.count)].elementsEqual(word), line[k + word.count] == space else {
-                    continue
-                }
-                var j = k + word.count
-                while j < n && line[j] == space { j += 1 }
-                let loggerStart = j
-                while j < n && line[j] != space { j += 1 }
-                guard j > loggerStart, j + 3 <= n, line[j + 1] == UInt8(ascii: "-"), line[j + 2] == space else { continue }
-                return (String(decoding: line[loggerStart..<j], as: UTF8.self), j + 3)
+        var k = 0
+        while k + logger.count + 2 <= n {
+            let boundary = k == 0 || line[k - 1] == 0x20 || line[k - 1] == 0x09 || line[k - 1] == UInt8(ascii: "]")
+            if boundary && line[k..<(k + logger.count)].elementsEqual(logger) {
+                let j = k + logger.count
+                if j + 3 <= n, line[j] == 0x20, line[j + 1] == UInt8(ascii: "-"), line[j + 2] == 0x20 { return j + 3 }
+                if line[j] == UInt8(ascii: ":"), line[j + 1] == 0x20 || line[j + 1] == 0x09 { return j + 2 }
             }
+            k += 1
         }
         return nil
+    }
+
+    /// Whether the line has a log level (`INFO`, `WARN`, ...) as a word: another logger's line.
+    static func isLogLine(_ line: [UInt8]) -> Bool {
+        let n = line.count
+        for level in levels {
+            let word = Array(level.utf8)
+            var k = 0
+            while k + word.count <= n {
+                let before = k == 0 || line[k - 1] == 0x20 || line[k - 1] == 0x09
+                let end = k + word.count
+                let after = end == n || line[end] == 0x20 || line[end] == 0x09
+                if before && after && line[k..<end].elementsEqual(word) { return true }
+                k += 1
+            }
+        }
+        return false
     }
 
     /// Parses one column as a single EDN value.

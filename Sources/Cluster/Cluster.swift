@@ -1,2 +1,0 @@
-/// Placeholder until the local cluster lands (issue 3).
-enum ClusterPlaceholder {}
