@@ -70,11 +70,12 @@ struct EDNParser {
             case UInt8(ascii: "#"):
                 guard i + 1 < count || atEOF else { throw .needMore }
                 guard i + 1 < count, p[i + 1] == UInt8(ascii: "_") else { return }
+                guard depth < EDNParser.maxDepth else { throw fail("forms nested deeper than \(EDNParser.maxDepth) levels") }
                 let start = i
                 i += 2
-                try skipAtmosphere(depth: depth)
+                try skipAtmosphere(depth: depth + 1)
                 guard try peek() != nil else { throw fail("expected a value to discard after '#_'", at: start) }
-                _ = try parseValue(depth: depth)
+                _ = try parseValue(depth: depth + 1)
             default:
                 return
             }
@@ -191,8 +192,9 @@ struct EDNParser {
         guard let first = tag.first, first.isLetter else {
             throw fail("expected a set '#{', a tag such as '#inst' or '#_' after '#'", at: start)
         }
-        try skipAtmosphere(depth: depth)
+        guard depth < EDNParser.maxDepth else { throw fail("forms nested deeper than \(EDNParser.maxDepth) levels") }
+        try skipAtmosphere(depth: depth + 1)
         guard try peek() != nil else { throw fail("expected a value after the tag '#\(tag)', found end of file") }
-        return try parseValue(depth: depth)
+        return try parseValue(depth: depth + 1)
     }
 }

@@ -137,6 +137,16 @@ import Testing
         }
     }
 
+    @Test func rejectsDeepNestingInsteadOfCrashing() {
+        for deep in [String(repeating: "[", count: 100_000), String(repeating: "#_ ", count: 100_000) + "1",
+                     String(repeating: "#x ", count: 100_000) + "1"] {
+            #expect(throws: HistoryError.self) { try read("[{:process 0, :type :ok, :f :x, :value \(deep)}]") }
+        }
+        #expect(throws: HistoryError.self) {
+            try HistoryReader.read(text: "{\"process\":0,\"type\":\"ok\",\"f\":\"x\",\"value\":\(String(repeating: "[", count: 100_000))}", format: .jsonl)
+        }
+    }
+
     @Test func streamsAcrossChunkBoundaries() throws {
         var text = "; many ops\n[\n"
         for i in 0..<400 {
