@@ -38,11 +38,17 @@ let package = Package(
         .target(name: "ControlTestKit", dependencies: ["Control"]),
         // Benchmarks of the control layer against a local cluster (needs root).
         .executableTarget(name: "ControlBench", dependencies: ["Control", "Cluster"]),
+        // Systems under test (the lifecycle protocol, etcd) and their clients.
+        .target(name: "DB", dependencies: ["Control", "History"]),
+        // Faults and their undo: partitions, kills, pauses, clock skew, packet loss; the fault journal.
+        .target(name: "Nemesis", dependencies: ["Control", "DB", "History"]),
+        // The test runner: workload files, generators, workers, the recorder, the results store.
+        .target(name: "Runner", dependencies: ["History", "Checker", "Report", "Control", "Cluster", "DB", "Nemesis", "Yams"]),
         // The command-line interface: the only target that parses arguments.
         .executableTarget(
             name: "schism",
             dependencies: [
-                "History", "Checker", "Generator", "Report", "Control", "Cluster",
+                "History", "Checker", "Generator", "Report", "Control", "Cluster", "DB", "Nemesis", "Runner",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // Benchmarks that print numbers (run with -c release).

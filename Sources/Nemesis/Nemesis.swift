@@ -1,0 +1,2 @@
+/// Placeholder until the nemeses land.
+enum NemesisPlaceholder {}
