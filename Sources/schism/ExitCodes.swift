@@ -37,32 +37,6 @@ func exitWith(_ error: UserFacingError) -> ExitCode {
     return ExitCode(error.code)
 }
 
-/// Writes a line to standard error.
-func printError(_ text: String) {
-    var stderr = StandardError()
-    print(text, to: &stderr)
-}
-
-/// Standard error as a `TextOutputStream`.
-struct StandardError: TextOutputStream {
-    mutating func write(_ string: String) {
-        var bytes = Array(string.utf8)
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeMutableBytes { buf in
-                Glibc.write(2, buf.baseAddress.map { $0 + offset }, buf.count - offset)
-            }
-            if n <= 0 { return }
-            offset += n
-        }
-        bytes.removeAll()
-    }
-}
-
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// Parses a duration such as `30s`, `500ms`, `2m` or `1.5` (seconds).
 func parseSeconds(_ text: String) -> Double? {
     let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)]

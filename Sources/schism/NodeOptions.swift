@@ -29,7 +29,7 @@ struct NodeOptions: ParsableArguments {
 }
 
 /// Maps Schism's errors to their documented exit codes (docs/cluster.md), printing the message.
-func exitCode(for error: Error) -> ExitCode {
+func reportFailure(_ error: Error) -> ExitCode {
     let code: Int32
     switch error {
     case let error as RemoteError: code = error.exitCode
