@@ -73,13 +73,21 @@ struct HostKeyVerifier {
         return Self.fingerprint(key)
     }
 
+    /// Fingerprints of the keys known_hosts records for this host (libssh matches hashed names too).
     private func recordedFingerprint() -> String? {
-        var entry: UnsafeMutablePointer<ssh_knownhosts_entry>?
-        _ = ssh_session_get_known_hosts_entry(session, &entry)
-        guard let entry else { return nil }
-        defer { ssh_knownhosts_entry_free(entry) }
-        guard let key = entry.pointee.publickey else { return nil }
-        return Self.fingerprint(key)
+        guard let text = try? String(contentsOfFile: knownHostsPath, encoding: .utf8) else { return nil }
+        let host = (node.port ?? 22) == 22 ? node.host : "[\(node.host)]:\(node.port ?? 22)"
+        var found: [String] = []
+        for line in text.split(separator: "\n").prefix(100_000) where !line.hasPrefix("#") {
+            var entry: UnsafeMutablePointer<ssh_knownhosts_entry>?
+            let rc = ssh_known_hosts_parse_line(host, String(line), &entry)
+            guard let entry else { continue }
+            defer { ssh_knownhosts_entry_free(entry) }
+            if rc == SSH_OK, let key = entry.pointee.publickey, let print = Self.fingerprint(key) {
+                found.append(print)
+            }
+        }
+        return found.isEmpty ? nil : found.joined(separator: " and ")
     }
 
     /// `SHA256:…` fingerprint of a key, as OpenSSH prints it, with its type.

@@ -20,14 +20,9 @@ final class SSHConnection {
         }
         self.session = session
         self.node = node
-        do {
-            try configure(options: options)
-            try open(options: options)
-        } catch {
-            ssh_disconnect(session)
-            ssh_free(session)
-            throw error
-        }
+        // On a throw from here on, deinit runs and frees the session.
+        try configure(options: options)
+        try open(options: options)
     }
 
     deinit {

@@ -48,7 +48,7 @@ struct ClusterCommand: AsyncParsableCommand {
                 for node in file.nodes { print("  \(node.name)  \(node.host)") }
                 print("nodes file: \(cluster.spec.nodesFilePath)")
             } catch {
-                throw reportFailure(error)
+                throw controlExit(for: error)
             }
         }
     }
@@ -66,7 +66,7 @@ struct ClusterCommand: AsyncParsableCommand {
                 try await cluster.down()
                 print("cluster '\(cluster.spec.name)' down in \(String(format: "%.2f", Date().timeIntervalSince(start))) s")
             } catch {
-                throw reportFailure(error)
+                throw controlExit(for: error)
             }
         }
     }
@@ -78,8 +78,8 @@ struct ClusterCommand: AsyncParsableCommand {
 
         func run() async throws {
             guard let cluster = LocalCluster.existing(name: identity.name) else {
-                throw reportFailure(
-                    ClusterError(.notUp, "no local cluster '\(identity.name)'", hint: "run `schism cluster up`"))
+                throw controlExit(
+                    for: ClusterError(.notUp, "no local cluster '\(identity.name)'", hint: "run `schism cluster up`"))
             }
             print("cluster: \(cluster.spec.name)  subnet \(cluster.spec.subnet)  bridge \(cluster.spec.bridge)")
             print("nodes file: \(cluster.spec.nodesFilePath)")

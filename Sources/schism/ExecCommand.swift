@@ -31,7 +31,7 @@ struct ExecCommand: AsyncParsableCommand {
             throw ExitCode(64)
         }
         let nodes: NodesFile
-        do { nodes = try nodeOptions.resolve() } catch { throw reportFailure(error) }
+        do { nodes = try nodeOptions.resolve() } catch { throw controlExit(for: error) }
         let remotes = RemoteSet(nodesFile: nodes, options: nodeOptions.sshOptions)
         let script = argv.count == 1 ? argv[0] : ShellQuote.join(argv)
         let results = await remotes.execAll(RemoteCommand(script: script, timeoutSeconds: timeout, sudo: sudo))

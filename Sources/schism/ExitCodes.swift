@@ -48,3 +48,24 @@ func parseSeconds(_ text: String) -> Double? {
     if let v = Double(text), v >= 0 { return v }
     return nil
 }
+
+/// Writes a line to standard error.
+func printError(_ text: String) {
+    var stderr = StandardError()
+    print(text, to: &stderr)
+}
+
+/// Standard error as a `TextOutputStream`.
+struct StandardError: TextOutputStream {
+    mutating func write(_ string: String) {
+        let bytes = Array(string.utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBytes { buf in
+                Glibc.write(2, buf.baseAddress.map { $0 + offset }, buf.count - offset)
+            }
+            if n <= 0 { return }
+            offset += n
+        }
+    }
+}

@@ -29,7 +29,7 @@ struct NodeOptions: ParsableArguments {
 }
 
 /// Maps Schism's errors to their documented exit codes (docs/cluster.md), printing the message.
-func reportFailure(_ error: Error) -> ExitCode {
+func controlExit(for error: Error) -> ExitCode {
     let code: Int32
     switch error {
     case let error as RemoteError: code = error.exitCode
@@ -39,17 +39,4 @@ func reportFailure(_ error: Error) -> ExitCode {
     }
     printError("schism: \(error)")
     return ExitCode(code)
-}
-
-/// Writes a line to standard error.
-func printError(_ text: String) {
-    var stderr = StandardError()
-    print(text, to: &stderr)
-}
-
-/// Standard error as a text stream.
-struct StandardError: TextOutputStream {
-    mutating func write(_ string: String) {
-        FileHandle.standardError.write(Data(string.utf8))
-    }
 }
