@@ -56,9 +56,9 @@ enum TimelineScript {
               patternTransform: "rotate(45)" }, defs);
             el("rect", { width: 6, height: 6, fill: "#f1f1f1" }, hatch);
             el("line", { x1: 0, y1: 0, x2: 0, y2: 6, stroke: "#c8c8c8", "stroke-width": 3 }, hatch);
-            gradient(defs, "fade", "#c9d3e6");
-            gradient(defs, "fadegreen", "#b7e4c7");
-            gradient(defs, "fadeamber", "#ffe39a");
+            gradient(defs, "fade", "#a9b8d4");
+            gradient(defs, "fadegreen", "#7fcf9c");
+            gradient(defs, "fadeamber", "#ffd060");
 
             procs.forEach(function (p, k) {
               el("rect", { "class": "lane-bg", x: 0, y: top + k * LANE, width: LEFT + W + PAD, height: LANE,

@@ -95,7 +95,7 @@ struct BrowserTests {
     @Test("Chromium runs the page's script, draws the timeline and logs no errors",
         .enabled(if: Browser.path != nil, Browser.skipMessage), .timeLimit(.minutes(2)))
     func drawsTimeline() async throws {
-        var b = HistoryBuilder()
+        var b = OpBuilder()
         for i in 0..<60 {
             b.invoke(0, "write", .int(Int64(i)))
             b.invoke(1, "read")

@@ -2,7 +2,7 @@ import Checker
 import History
 
 /// Builds histories in code for the report tests.
-struct HistoryBuilder {
+struct OpBuilder {
     private(set) var ops: [Operation] = []
     /// Nanoseconds; each event advances it by `step`.
     var now: Int64 = 1_000_000
@@ -45,7 +45,7 @@ enum Fixtures {
 
     /// A small invalid history: write 1, write 2, then a stale read of 1 on key "k"; key "ok" is fine.
     static func staleRead(value: JSONValue = .int(1)) -> History {
-        var b = HistoryBuilder()
+        var b = OpBuilder()
         b.call(0, "write", key: "ok", .int(5), .int(5))
         b.call(0, "write", value, value)
         b.nemesis("partition", .object(["n1": .array([.string("n2")])]))
@@ -62,7 +62,7 @@ enum Fixtures {
     /// `count` operations (invocations and completions) over `keys` keys with pairs of overlapping
     /// writes and reads, and one stale read on key 0 about 90% of the way through.
     static func large(count: Int, keys: Int) -> History {
-        var b = HistoryBuilder()
+        var b = OpBuilder()
         var value = Array(repeating: 0, count: keys)
         let staleAt = count * 9 / 10
         var k = 0

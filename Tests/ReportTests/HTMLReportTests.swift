@@ -24,7 +24,7 @@ struct HTMLReportTests {
     @Test("values cannot break out of the page's script or markup")
     func escaping() throws {
         let evil = JSONValue.string("</script><script>alert(1)</script><!--")
-        var b = HistoryBuilder()
+        var b = OpBuilder()
         b.call(0, "write", key: "<b>k</b>", evil, evil)
         b.call(1, "read", key: "<b>k</b>", .null, .string("x</SCRIPT>y"))
         let h = b.history
@@ -43,7 +43,7 @@ struct HTMLReportTests {
 
     @Test("a valid result still gives a summary and a table")
     func validPage() throws {
-        var b = HistoryBuilder()
+        var b = OpBuilder()
         for k in 0..<700 { b.call(k % 3, "write", key: "k\(k)", .int(1), .int(1)) }
         let r = try Fixtures.check(b.history)
         let html = HTMLReport.render(result: r, history: b.history)
@@ -77,7 +77,7 @@ struct HTMLReportTests {
 
     @Test("many failing keys: only `detailedKeys` timelines")
     func manyFailingKeys() throws {
-        var b = HistoryBuilder()
+        var b = OpBuilder()
         for k in 0..<40 {
             for i in 0..<300 { b.call(i % 4, "write", key: "k\(k)", .int(Int64(i)), .int(Int64(i))) }
             b.call(5, "read", key: "k\(k)", .null, .int(3))

@@ -8,7 +8,7 @@ import Testing
 struct LargeHistoryTests {
     @Test("long values and many failing keys: the page stays small")
     func longValuesManyKeys() throws {
-        var b = HistoryBuilder()
+        var b = OpBuilder()
         let long = String(repeating: "x</script>", count: 500)
         for k in 0..<25 {
             for i in 0..<400 {

@@ -28,7 +28,7 @@ struct TextAndJSONReportTests {
 
     @Test("a valid history gives a short report")
     func validText() throws {
-        var b = HistoryBuilder()
+        var b = OpBuilder()
         b.call(0, "write", .int(1), .int(1))
         b.call(1, "read", .null, .int(1))
         let r = try Fixtures.check(b.history)
@@ -39,7 +39,7 @@ struct TextAndJSONReportTests {
 
     @Test("the text report details at most `detailedKeys` failing keys, then counts")
     func boundedKeys() throws {
-        var b = HistoryBuilder()
+        var b = OpBuilder()
         for k in 0..<30 {
             b.call(0, "write", key: "k\(k)", .int(1), .int(1))
             b.call(1, "read", key: "k\(k)", .null, .int(9))
