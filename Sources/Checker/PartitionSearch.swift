@@ -76,11 +76,11 @@ struct PartitionSearch<M: Model> {
             break
         case .notLinearizable(let prefix, let s):
             result.verdict = .invalid
-            result.anomaly = explain(prefix: prefix, state: states[Int(s)], compiled: compiled, events: events)
+            result.anomaly = explain(prefix: prefix, state: states[Int(s)], compiled: compiled, events: events, finished: true)
         case .stopped(let prefix, let s):
             result.verdict = .unknown
             result.note = stopReason()
-            result.anomaly = explain(prefix: prefix, state: states[Int(s)], compiled: compiled, events: events)
+            result.anomaly = explain(prefix: prefix, state: states[Int(s)], compiled: compiled, events: events, finished: false)
         }
         result.elapsedSeconds = (clock.now - start).seconds
         return result
@@ -88,7 +88,7 @@ struct PartitionSearch<M: Model> {
 
     /// Builds the explanation: the prefix with states, the first completion left, and every candidate.
     private func explain(
-        prefix: [Int32], state: M.State, compiled: Compiled, events: [(position: Int, entry: Int32)]
+        prefix: [Int32], state: M.State, compiled: Compiled, events: [(position: Int, entry: Int32)], finished: Bool
     ) -> Anomaly {
         var steps: [Anomaly.Step] = []
         var s = initial
@@ -118,7 +118,7 @@ struct PartitionSearch<M: Model> {
         let anomaly = Anomaly(
             prefix: steps, stateAfterPrefix: model.describe(state), blocking: blocking.map(invokeOf),
             attempts: attempts, prose: "")
-        return Prose.withProse(anomaly, ops: ops, key: key)
+        return Prose.withProse(anomaly, ops: ops, key: key, finished: finished)
     }
 }
 

@@ -3,14 +3,20 @@ import History
 /// Writes an anomaly in prose: which operation cannot take effect, and why no order allows it.
 enum Prose {
     /// The anomaly with its `prose` filled in.
-    static func withProse(_ a: Anomaly, ops: [Operation], key: String?) -> Anomaly {
+    /// `finished` is false when the search stopped (time-out): then nothing is claimed but how far it got.
+    static func withProse(_ a: Anomaly, ops: [Operation], key: String?, finished: Bool) -> Anomaly {
         var out = a
         var lines: [String] = []
         let subject = key.map { "Key \(JSONValue.string($0).jsonText)" } ?? "The history"
         let n = a.prefix.count
-        lines.append(
-            "\(subject) is not linearizable. The longest linearizable prefix found has \(n) operation\(n == 1 ? "" : "s")"
-                + (n == 0 ? ", in the initial state \(a.stateAfterPrefix)." : " and leaves the state at \(a.stateAfterPrefix)."))
+        let found = "has \(n) operation\(n == 1 ? "" : "s")"
+            + (n == 0 ? ", in the initial state \(a.stateAfterPrefix)." : " and leaves the state at \(a.stateAfterPrefix).")
+        guard finished else {
+            out.prose = "The search of \(subject.prefix(1).lowercased() + subject.dropFirst()) stopped before it finished, so "
+                + "nothing is proved either way. The longest linearizable prefix found so far \(found)"
+            return out
+        }
+        lines.append("\(subject) is not linearizable. The longest linearizable prefix found \(found)")
         if let b = a.blocking {
             let op = ops[b]
             let call = a.attempts.first { $0.op == b }?.call ?? op.f

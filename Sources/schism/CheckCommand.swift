@@ -140,7 +140,7 @@ struct CheckCommand: ParsableCommand {
     private func printLine(_ o: FileOutcome) {
         print(CheckOutput.line(o))
         if let result = o.result, let history = o.history, result.verdict != .valid {
-            print(CheckOutput.details(result, history: history, maxExplained: maxExplained))
+            print(CheckOutput.details(result, history: history, file: o.file, maxExplained: maxExplained))
         }
     }
 

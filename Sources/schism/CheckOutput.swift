@@ -1,6 +1,7 @@
 import Checker
 import Foundation
 import History
+import Report
 
 /// What checking one file gave: a result, or the error that stopped it.
 struct FileOutcome {
@@ -34,20 +35,13 @@ enum CheckOutput {
         return "\(pad) \(o.file)  \(r.operationCount) ops  \(keys) key\(keys == 1 ? "" : "s")  \(r.model)  \(String(format: "%.3f", r.elapsedSeconds)) s"
     }
 
-    /// The prose of the first `maxExplained` keys that are not valid, indented, then a count of the rest.
-    static func details(_ r: CheckResult, history: History, maxExplained: Int) -> String {
-        let failures = r.failures
-        var lines: [String] = []
-        for p in failures.prefix(maxExplained) {
-            if let note = p.note { lines.append("  \(p.key.map { "key \($0): " } ?? "")unknown: \(note)") }
-            if p.verdict == .invalid, let prose = p.anomaly?.prose {
-                lines += prose.split(separator: "\n").map { "  " + $0 }
-            }
-        }
-        if failures.count > maxExplained {
-            lines.append("  ... and \(failures.count - maxExplained) more key(s) not valid: \(failures.dropFirst(maxExplained).prefix(20).map { $0.key ?? "-" }.joined(separator: ", "))")
-        }
-        return lines.joined(separator: "\n")
+    /// The detailed report of a file that is not valid, indented under its line.
+    static func details(_ r: CheckResult, history: History, file: String, maxExplained: Int) -> String {
+        var limits = ReportLimits()
+        limits.detailedKeys = maxExplained
+        let text = TextReport.render(result: r, history: history, file: file, limits: limits)
+        return text.split(separator: "\n", omittingEmptySubsequences: false).dropFirst().dropLast()
+            .map { $0.isEmpty ? "" : "  " + $0 }.joined(separator: "\n")
     }
 
     static func summary(_ outcomes: [FileOutcome], seconds: Double) -> String {
@@ -65,10 +59,27 @@ enum CheckOutput {
         return SchismExit.valid
     }
 
+    /// A JSON array with one object per file: the JSON report, or `{"file", "error"}`.
     static func json(_ outcomes: [FileOutcome]) -> String {
-        ""
+        let items: [JSONValue] = outcomes.map { o in
+            if let r = o.result, let h = o.history { return JSONReport.value(result: r, history: h, file: o.file) }
+            return .object(["file": .string(o.file), "error": .string(o.error ?? ""), "exitCode": .int(Int64(o.code))])
+        }
+        return JSONValue.array(items).jsonText
     }
 
+    /// Writes the HTML report: to `path` for one file, or one page per file not valid into the folder `path`.
     static func writeHTML(_ outcomes: [FileOutcome], to path: String, several: Bool) throws {
+        if several {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        }
+        for o in outcomes {
+            guard let r = o.result, let h = o.history, !several || r.verdict != .valid else { continue }
+            let target = several
+                ? (path as NSString).appendingPathComponent((o.file as NSString).lastPathComponent + ".html")
+                : path
+            try HTMLReport.render(result: r, history: h, title: "Schism check: \(o.file)")
+                .write(toFile: target, atomically: true, encoding: .utf8)
+        }
     }
 }

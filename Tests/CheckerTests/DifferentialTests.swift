@@ -134,6 +134,7 @@ struct DifferentialTests {
         let elapsed = clock.now - start
         #expect(result.verdict == .unknown)
         #expect(result.partitions.first?.note?.contains("timed out") == true)
+        #expect(result.partitions.first?.anomaly?.prose.contains("nothing is proved") == true)
         #expect(elapsed < .seconds(3), "a 0.3 s limit took \(elapsed)")
     }
 }
