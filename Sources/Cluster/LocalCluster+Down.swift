@@ -36,7 +36,10 @@ extension LocalCluster {
         }
         try? FileManager.default.removeItem(atPath: spec.clusterDir)
         // Remove the shared folders only when no other cluster uses them (rmdir fails otherwise).
-        rmdir(spec.stateRoot)
+        if rmdir(spec.stateRoot) == 0 && spec.stateRoot == ClusterSpec.defaultStateRoot {
+            rmdir(ClusterSpec.nodeDataDir)
+            rmdir((ClusterSpec.nodeDataDir as NSString).deletingLastPathComponent)
+        }
     }
 
     /// One node's state as `status` shows it.

@@ -52,8 +52,9 @@ struct ProcessWaiter {
             _ = poll(&fds, nfds_t(fds.count), exitStatus == nil ? 50 : 20)
             for pfd in fds where pfd.revents != 0 {
                 if pfd.fd == stdinFD {
-                    let n = stdin.withUnsafeBytes { raw in
-                        write(pfd.fd, raw.baseAddress! + stdinOffset, raw.count - stdinOffset)
+                    let n = stdin.withUnsafeBytes { raw -> Int in
+                        guard let base = raw.baseAddress else { return 0 }
+                        return write(pfd.fd, base + stdinOffset, raw.count - stdinOffset)
                     }
                     if n > 0 { stdinOffset += n }
                     if n < 0 && errno != EAGAIN && errno != EINTR || stdinOffset >= stdin.count {
