@@ -43,7 +43,7 @@ let package = Package(
         // Faults and their undo: partitions, kills, pauses, clock skew, packet loss; the fault journal.
         .target(name: "Nemesis", dependencies: ["Control", "DB", "History"]),
         // The test runner: workload files, generators, workers, the recorder, the results store.
-        .target(name: "Runner", dependencies: ["History", "Checker", "Report", "Control", "Cluster", "DB", "Nemesis", "Yams"]),
+        .target(name: "Runner", dependencies: ["History", "Checker", "Generator", "Report", "Control", "Cluster", "DB", "Nemesis", "Yams"]),
         // The command-line interface: the only target that parses arguments.
         .executableTarget(
             name: "schism",
@@ -52,13 +52,14 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // Benchmarks that print numbers (run with -c release).
-        .executableTarget(name: "SchismBench", dependencies: ["History", "Checker", "Generator", "Report"]),
+        .executableTarget(name: "SchismBench", dependencies: ["History", "Checker", "Generator", "Report", "Runner"]),
         // Helpers shared by the tests: locating ../shared/histories, history builders.
         .target(name: "SchismTestKit", dependencies: ["History"]),
         .testTarget(name: "HistoryTests", dependencies: ["History", "SchismTestKit"]),
         .testTarget(name: "ControlTests", dependencies: ["Control", "ControlTestKit"]),
         .testTarget(name: "ClusterTests", dependencies: ["Control", "Cluster", "ControlTestKit"]),
         .testTarget(name: "CheckerTests", dependencies: ["History", "Checker", "Generator", "SchismTestKit"]),
+        .testTarget(name: "RunnerTests", dependencies: ["Runner", "DB", "History", "Checker", "SchismTestKit"]),
         .testTarget(name: "ReportTests", dependencies: ["History", "Checker", "Report", "SchismTestKit"]),
     ],
     swiftLanguageModes: [.v6]

@@ -2,6 +2,7 @@ import Checker
 import Foundation
 import Generator
 import History
+import Runner
 
 /// Benchmarks that print numbers: `swift run -c release schism-bench [checker|big-check FILE]`.
 ///
@@ -9,7 +10,7 @@ import History
 /// generated 1,000,000-operation history (parse and check in a child process, for its peak memory).
 @main
 enum Bench {
-    static func main() throws {
+    static func main() async throws {
         let args = CommandLine.arguments.dropFirst()
         switch args.first {
         case "big-check":
@@ -20,10 +21,12 @@ enum Bench {
             let h = try HistoryReader.read(path: file)
             let t = try best(1) { _ = try LinearizabilityChecker(model: KVModel(), options: CheckOptions(partitionByKey: false)).check(h) }
             print(String(format: "%.3f s", t))
+        case "runner":
+            try await runner()
         case nil, "checker":
             try checker()
         default:
-            print("usage: schism-bench [checker | big-check FILE]")
+            print("usage: schism-bench [checker | runner | big-check FILE | one-partition FILE]")
         }
     }
 
@@ -120,5 +123,25 @@ enum Bench {
                      seconds(t1 - t0), seconds(t2 - t1), seconds(t2 - t0), usage.ru_maxrss / 1024, result.verdict.rawValue, result.failures.count))
         let slowest = result.partitions.sorted { $0.elapsedSeconds > $1.elapsedSeconds }.prefix(3)
         print("    slowest keys: " + slowest.map { String(format: "%@ %.3f s (%d ops)", $0.key ?? "-", $0.elapsedSeconds, $0.searchedCount) }.joined(separator: ", "))
+    }
+
+    /// The runner's own ceiling: workers against an in-process register, recording to a file.
+    static func runner() async throws {
+        print("schism-bench runner (\(CheckOptions.coreCount) cores): no-op in-process client, history written to disk  [Jepsen's generator: ~20,000 ops/s; target >= 100,000]")
+        for concurrency in [1, 10, 100] {
+            let path = NSTemporaryDirectory() + "schism-bench-runner.jsonl"
+            let recorder = try Recorder(path: path)
+            let store = InMemoryRegisterStore()
+            let clients = (0..<concurrency).map { _ in store.client() }
+            let workers = Workers(seed: 1, mix: ["read": 2, "write": 1, "cas": 1], values: 5, rate: 0)
+            let t0 = ContinuousClock.now
+            await workers.run(clients: clients, nodes: [], recorder: recorder, keys: KeyAllocator(opsPerKey: 200), until: t0 + .seconds(3))
+            let elapsed = seconds(ContinuousClock.now - t0)
+            try recorder.finish()
+            let completed = recorder.counts.filter { $0.key != .invoke }.reduce(0) { $0 + $1.value }
+            let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+            print(String(format: "  concurrency %3d: %.0f recorded ops/s (%d ops in %.2f s, %d MB of history)", concurrency, Double(completed) / elapsed, completed, elapsed, size / 1_000_000))
+            try? FileManager.default.removeItem(atPath: path)
+        }
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Checker
 import Foundation
 import History
+import Runner
 
 /// `schism check`: checks histories for linearizability and reports per file.
 struct CheckCommand: ParsableCommand {
@@ -56,7 +57,7 @@ struct CheckCommand: ParsableCommand {
             throw ValidationError("unknown format \"\(format)\"; choose one of \(HistoryFormat.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         for (name, value) in [("--timeout", timeout), ("--partition-timeout", partitionTimeout)] {
-            if let value, parseSeconds(value) == nil {
+            if let value, Duration.parseSeconds(value) == nil {
                 throw ValidationError("\(name) \(value) is not a duration; write e.g. 30s, 500ms or 2m")
             }
         }
@@ -126,8 +127,8 @@ struct CheckCommand: ParsableCommand {
         }
         let chosen = model.flatMap(Models.named) ?? Models.infer(functions: Set(history.operations.lazy.filter { $0.process != .nemesis }.map(\.f)))
         let options = CheckOptions(
-            initial: initial, partitionByKey: !noPartition, timeoutSeconds: timeout.flatMap(parseSeconds),
-            partitionTimeoutSeconds: partitionTimeout.flatMap(parseSeconds),
+            initial: initial, partitionByKey: !noPartition, timeoutSeconds: timeout.flatMap(Duration.parseSeconds),
+            partitionTimeoutSeconds: partitionTimeout.flatMap(Duration.parseSeconds),
             nullReadsAreUnknown: nullReads.map { $0 == "unknown" } ?? CheckOptions.nullReadsAreUnknown(for: history.format))
         do {
             let result = try LinearizabilityChecker(model: chosen, options: options).check(history)

@@ -40,18 +40,6 @@ func exitWith(_ error: UserFacingError) -> ExitCode {
     return ExitCode(error.code)
 }
 
-/// Parses a duration such as `30s`, `500ms`, `2m` or `1.5` (seconds).
-func parseSeconds(_ text: String) -> Double? {
-    let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)]
-    for (suffix, scale) in units where text.hasSuffix(suffix) {
-        let number = text.dropLast(suffix.count)
-        if let v = Double(number), v >= 0 { return v * scale }
-        return nil
-    }
-    if let v = Double(text), v >= 0 { return v }
-    return nil
-}
-
 /// Writes a line to standard error.
 func printError(_ text: String) {
     var stderr = StandardError()

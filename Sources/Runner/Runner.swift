@@ -1,2 +1,0 @@
-/// Placeholder until the runner lands.
-enum RunnerPlaceholder {}
