@@ -1,4 +1,5 @@
 import Foundation
+import Nemesis
 import Yams
 
 /// Reads a workload file (YAML) into a `Workload`, rejecting unknown fields and bad values by line.
@@ -55,7 +56,7 @@ public enum WorkloadParser {
             case "time-limit": w.timeLimitSeconds = try fields.seconds(v, key, min: 1)
             case "nemesis": try fields.section(v, key) { name, value throws(WorkloadError) in
                 switch name {
-                case "faults": w.nemeses = try fields.list(value, "nemesis.faults", of: Workload.nemesisKinds)
+                case "faults": w.nemeses = try fields.list(value, "nemesis.faults", of: Workload.nemesisKinds + Workload.faultKindNames)
                 case "interval": w.nemesisIntervalSeconds = try fields.seconds(value, "nemesis.interval", min: 0.5)
                 case "recovery": w.recoverySeconds = try fields.seconds(value, "nemesis.recovery", min: 0)
                 default: throw fields.unknown(value, "nemesis.\(name)", ["faults", "interval", "recovery"])

@@ -1,0 +1,42 @@
+import Foundation
+import Nemesis
+
+/// Follows a nemesis schedule: starts and stops faults at their times and records each in the history.
+struct FaultLoop: Sendable {
+    let nemesis: NemesisController
+    let recorder: Recorder
+    let log: RunLog
+
+    /// Runs the schedule until its end or cancellation; faults still active are left for `healAll`.
+    func run(_ schedule: NemesisSchedule, start: ContinuousClock.Instant) async {
+        var active: [Int: FaultRecord] = [:]
+        for action in schedule.actions {
+            let at = start + .nanoseconds(action.atNanoseconds)
+            if at > .now {
+                do { try await Task.sleep(until: at, clock: .continuous) } catch { return }
+            }
+            if Task.isCancelled { return }
+            switch action.phase {
+            case .start:
+                do {
+                    let fault = try await nemesis.start(action.kind, seed: action.seed)
+                    active[action.faultNumber] = fault
+                    recorder.nemesis(f: fault.event.f, value: fault.event.historyValue, error: errorText(fault.event))
+                    log.info("fault \(fault.id) started: \(action.kind.rawValue) on \(fault.nodes.joined(separator: ", "))\(fault.hasErrors ? " (with errors: \(errorText(fault.event) ?? ""))" : "")")
+                } catch {
+                    recorder.nemesis(f: action.kind.family.startF, value: .object(["kind": .string(action.kind.rawValue)]), error: error.description)
+                    log.info("fault \(action.kind.rawValue) not started: \(error)")
+                }
+            case .stop:
+                guard let fault = active.removeValue(forKey: action.faultNumber) else { continue }
+                let event = await nemesis.stop(fault)
+                recorder.nemesis(f: event.f, value: event.historyValue, error: errorText(event))
+                log.info("fault \(fault.id) healed: \(fault.kind.rawValue)")
+            }
+        }
+    }
+
+    private func errorText(_ event: FaultEvent) -> String? {
+        event.errors.isEmpty ? nil : event.errors.map(\.description).joined(separator: "; ")
+    }
+}

@@ -1,0 +1,61 @@
+import Foundation
+
+/// The folder of one run: `results/<workload>/<timestamp>/`, with a file for each part of the run.
+///
+/// `docs/results.md` explains every file. `latest` links at `results/latest` and
+/// `results/<workload>/latest` point to the newest run.
+public struct RunFolder: Sendable {
+    public let root: String
+    public let path: String
+
+    /// Creates `root/<workload>/<timestamp>` (UTC, millisecond precision, unique) and its `nodes/` folder.
+    public static func create(root: String, workload: String, date: Date = Date()) throws -> RunFolder {
+        let fm = FileManager.default
+        let format = DateFormatter()
+        format.locale = Locale(identifier: "en_US_POSIX")
+        format.timeZone = TimeZone(identifier: "UTC")
+        format.dateFormat = "yyyyMMdd'T'HHmmss.SSS'Z'"
+        var stamp = format.string(from: date)
+        var path = "\(root)/\(workload)/\(stamp)"
+        var n = 1
+        while fm.fileExists(atPath: path), n < 1000 {
+            n += 1
+            stamp = format.string(from: date) + "-\(n)"
+            path = "\(root)/\(workload)/\(stamp)"
+        }
+        try fm.createDirectory(atPath: path + "/nodes", withIntermediateDirectories: true)
+        return RunFolder(root: root, path: path)
+    }
+
+    public var testJSON: String { path + "/test.json" }
+    public var history: String { path + "/history.jsonl" }
+    public var faults: String { path + "/faults.jsonl" }
+    public var resultsJSON: String { path + "/results.json" }
+    public var reportText: String { path + "/report.txt" }
+    public var reportHTML: String { path + "/report.html" }
+    public var log: String { path + "/schism.log" }
+
+    /// The folder for a node's downloaded files.
+    public func nodeFolder(_ node: String) -> String { path + "/nodes/" + node }
+
+    /// Points `results/latest` and `results/<workload>/latest` at this run (relative links).
+    public func linkLatest() throws {
+        let fm = FileManager.default
+        let workloadDir = (path as NSString).deletingLastPathComponent
+        let links = [
+            (workloadDir + "/latest", (path as NSString).lastPathComponent),
+            (root + "/latest", ((workloadDir as NSString).lastPathComponent as NSString).appendingPathComponent((path as NSString).lastPathComponent)),
+        ]
+        for (link, target) in links {
+            if (try? fm.destinationOfSymbolicLink(atPath: link)) != nil || fm.fileExists(atPath: link) {
+                try fm.removeItem(atPath: link)
+            }
+            try fm.createSymbolicLink(atPath: link, withDestinationPath: target)
+        }
+    }
+
+    /// Writes text to a file of the run.
+    public func write(_ text: String, to file: String) throws {
+        try text.write(toFile: file, atomically: true, encoding: .utf8)
+    }
+}

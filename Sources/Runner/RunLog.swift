@@ -1,0 +1,46 @@
+import Foundation
+import Synchronization
+
+/// The run's log: every line goes to `schism.log` with its time since the start, and to the terminal.
+public final class RunLog: Sendable {
+    private let file: Mutex<FileHandle?>
+    private let start: ContinuousClock.Instant
+    private let echo: @Sendable (String) -> Void
+
+    /// Opens (creates) the log file; `echo` receives each line for the terminal.
+    public init(path: String?, start: ContinuousClock.Instant = .now, echo: @escaping @Sendable (String) -> Void) {
+        var handle: FileHandle?
+        if let path, FileManager.default.createFile(atPath: path, contents: nil) {
+            handle = FileHandle(forWritingAtPath: path)
+        }
+        file = Mutex(handle)
+        self.start = start
+        self.echo = echo
+    }
+
+    /// Logs a line, also shown on the terminal.
+    public func info(_ text: String) {
+        write(text)
+        echo(text)
+    }
+
+    /// Logs a line to the file only.
+    public func debug(_ text: String) {
+        write(text)
+    }
+
+    private func write(_ text: String) {
+        let d = ContinuousClock.now - start
+        let seconds = Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+        let line = String(format: "%9.3f  ", seconds) + text + "\n"
+        file.withLock { h in h?.write(Data(line.utf8)) }
+    }
+
+    /// Closes the file.
+    public func close() {
+        file.withLock { h in
+            try? h?.close()
+            h = nil
+        }
+    }
+}
