@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-swift build -c release --product schism 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\]' || true
+swift build -c release --product schism
 schism=.build/release/schism
 [ -x "$schism" ] || { echo "demo: the build failed" >&2; exit 70; }
 "$schism" cluster up --nodes 3
