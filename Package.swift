@@ -16,6 +16,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // Pure core: operations, histories, codecs and importers.
@@ -39,7 +40,11 @@ let package = Package(
         // Benchmarks of the control layer against a local cluster (needs root).
         .executableTarget(name: "ControlBench", dependencies: ["Control", "Cluster"]),
         // Systems under test (the lifecycle protocol, etcd) and their clients.
-        .target(name: "DB", dependencies: ["Control", "History"]),
+        .target(
+            name: "DB",
+            dependencies: [
+                "Control", "History", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]),
         // Faults and their undo: partitions, kills, pauses, clock skew, packet loss; the fault journal.
         .target(name: "Nemesis", dependencies: ["Control", "DB", "History"]),
         // The test runner: workload files, generators, workers, the recorder, the results store.
@@ -61,6 +66,7 @@ let package = Package(
         .testTarget(name: "CheckerTests", dependencies: ["History", "Checker", "Generator", "SchismTestKit"]),
         .testTarget(name: "RunnerTests", dependencies: ["Runner", "DB", "History", "Checker", "SchismTestKit"]),
         .testTarget(name: "ReportTests", dependencies: ["History", "Checker", "Report", "SchismTestKit"]),
+        .testTarget(name: "DBTests", dependencies: ["DB", "Control", "Cluster", "History"]),
     ],
     swiftLanguageModes: [.v6]
 )

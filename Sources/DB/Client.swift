@@ -45,4 +45,13 @@ public protocol Client: Sendable {
 public protocol ClientFactory: Sendable {
     /// A client bound to `node`, with a per-request timeout.
     func makeClient(node: NodeConfig, timeoutSeconds: Double) throws(DatabaseError) -> any Client
+    /// Releases what the factory holds (connection pools); call once, after the last request.
+    func shutdown() async
+}
+
+extension ClientFactory {
+    /// Releases nothing: the default for factories without shared resources.
+    ///
+    /// The default does nothing; ``EtcdClientFactory`` closes its shared HTTP client.
+    public func shutdown() async {}
 }

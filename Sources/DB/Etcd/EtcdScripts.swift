@@ -1,0 +1,157 @@
+import Control
+
+/// The shell scripts that install, start, signal and remove etcd on one node.
+///
+/// Pure text builders (tested without a node). Every script runs with `sh -c` on the node;
+/// it identifies the server only by the PID in its pidfile, and checks that this PID still
+/// runs our binary (`/proc/PID/cmdline`) before signalling it, so a reused PID is never hit.
+/// On failure a script prints what went wrong and the log's tail to stderr.
+public struct EtcdScripts: Sendable {
+    /// The deployment settings.
+    public let config: EtcdConfig
+    /// The paths on the node.
+    public let layout: EtcdLayout
+
+    /// Lines of the log shown in error messages.
+    public static let logTailLines = 30
+
+    /// Scripts for `node`'s layout.
+    public init(config: EtcdConfig, node: NodeConfig) {
+        self.config = config
+        self.layout = EtcdLayout(node: node)
+    }
+
+    private func q(_ s: String) -> String { ShellQuote.quote(s) }
+
+    /// Shell functions shared by every script: `is_ours PID`, `fail MESSAGE [STATUS]`, `pid`.
+    var prelude: String {
+        """
+        bin=\(q(layout.binary)); pidfile=\(q(layout.pidFile)); log=\(q(layout.log))
+        is_ours() { [ -n "$1" ] && [ -r "/proc/$1/cmdline" ] && tr '\\000' '\\n' < "/proc/$1/cmdline" 2>/dev/null | grep -qxF -- "$bin"; }
+        gone() { [ ! -d "/proc/$1" ] || grep -q '^[0-9]* (.*) Z' "/proc/$1/stat" 2>/dev/null; }
+        fail() { echo "$1" >&2; if [ -f "$log" ]; then echo "--- $log (last \(Self.logTailLines) lines) ---" >&2; tail -n \(Self.logTailLines) "$log" >&2; fi; exit "${2:-1}"; }
+        pid=$(cat "$pidfile" 2>/dev/null || true)
+
+        """
+    }
+
+    /// Creates the folders and, with `resetClock`, (re)writes the faketime file with `+0`.
+    public func prepare(resetClock: Bool) -> String {
+        var s = "set -e\nmkdir -p \(q(layout.root)) \(q(layout.data))\n"
+        if resetClock { s += "printf '+0\\n' > \(q(layout.faketimeFile))\n" }
+        return s
+    }
+
+    /// The command line etcd runs with on `node` of `cluster` (without the environment).
+    public func argv(node: NodeConfig, cluster: [NodeConfig]) -> [String] {
+        let initial = cluster.map { "\($0.name)=\(config.peerURL($0))" }.joined(separator: ",")
+        return [
+            layout.binary,
+            "--name", node.name,
+            "--data-dir", layout.data,
+            "--listen-client-urls", EtcdConfig.url(host: config.listenAddress, port: config.clientPort),
+            "--advertise-client-urls", config.clientURL(node),
+            "--listen-peer-urls", EtcdConfig.url(host: config.listenAddress, port: config.peerPort),
+            "--initial-advertise-peer-urls", config.peerURL(node),
+            "--initial-cluster", initial,
+            "--initial-cluster-state", "new",
+            "--initial-cluster-token", config.clusterToken,
+        ] + config.extraArgs
+    }
+
+    /// Starts etcd as a daemon unless our etcd already runs; prints its PID.
+    ///
+    /// The daemon is `setsid sh -c 'echo $$ >pidfile; exec env … etcd …'`, so the pidfile
+    /// holds etcd's own PID. Under `faketime`, libfaketime is found on the node and preloaded
+    /// with `FAKETIME_TIMESTAMP_FILE` (created with `+0` if missing) and `FAKETIME_NO_CACHE=1`.
+    public func start(node: NodeConfig, cluster: [NodeConfig]) -> String {
+        var s = prelude
+        s += "if is_ours \"$pid\"; then echo \"$pid\"; exit 0; fi\n"
+        s += "[ -x \"$bin\" ] || fail \"no etcd binary at $bin (setup uploads it)\" 3\n"
+        s += "rm -f \"$pidfile\"\nmkdir -p \(q(layout.data))\n"
+        var env = ["env"]
+        if node.clock == .faketime {
+            let candidates = config.libfaketimePath.map { [$0] } ?? EtcdConfig.libfaketimeCandidates
+            s += "lib=\nfor p in \(candidates.map(q).joined(separator: " ")); do "
+            s += "if [ -f \"$p\" ]; then lib=$p; break; fi; done\n"
+            s += "[ -n \"$lib\" ] || fail \"libfaketime not found on this node (looked in: "
+            s += candidates.joined(separator: " ") + "); install Debian's libfaketime\" 3\n"
+            s += "[ -f \(q(layout.faketimeFile)) ] || printf '+0\\n' > \(q(layout.faketimeFile))\n"
+            env += [
+                "\"LD_PRELOAD=$lib\"", q("FAKETIME_TIMESTAMP_FILE=\(layout.faketimeFile)"),
+                "FAKETIME_NO_CACHE=1",
+            ]
+        }
+        let command = env + argv(node: node, cluster: cluster).map(q)
+        s += "echo \"=== schism: starting etcd on \(node.name) at $(date -u '+%Y-%m-%dT%H:%M:%SZ') ===\" >> \"$log\"\n"
+        s += "setsid sh -c 'echo $$ > \"$0\"; exec \"$@\"' \"$pidfile\" \(command.joined(separator: " "))"
+        s += " >> \"$log\" 2>&1 < /dev/null &\n"
+        s += """
+            i=0
+            while [ $i -lt 100 ]; do
+              pid=$(cat "$pidfile" 2>/dev/null || true)
+              if is_ours "$pid"; then echo "$pid"; exit 0; fi
+              if [ -n "$pid" ] && gone "$pid"; then fail "etcd exited right after starting (pid $pid)" 4; fi
+              sleep 0.05; i=$((i+1))
+            done
+            fail "etcd did not start within 5 s (pidfile: '$pid')" 4
+
+            """
+        return s
+    }
+
+    /// Sends SIGKILL to our etcd (if it runs) and waits until it is gone.
+    public func kill() -> String {
+        prelude + killBody
+    }
+
+    /// Kills without exiting the script, so other commands can follow.
+    var killBody: String {
+        """
+        if is_ours "$pid"; then
+          kill -KILL "$pid" || true
+          i=0
+          while is_ours "$pid" && [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); done
+          if is_ours "$pid"; then fail "etcd (pid $pid) still runs 5 s after SIGKILL" 5; fi
+          echo "killed $pid"
+        else
+          echo "not running"
+        fi
+        rm -f "$pidfile"
+
+        """
+    }
+
+    /// Sends SIGSTOP (`pause`) or SIGCONT (resume) to our etcd; pausing a stopped server fails.
+    public func signal(pause: Bool) -> String {
+        var s = prelude
+        if pause {
+            s += "is_ours \"$pid\" || fail \"etcd is not running, nothing to pause\" 6\n"
+            s += "kill -STOP \"$pid\"\necho \"paused $pid\"\n"
+        } else {
+            s += "if ! is_ours \"$pid\"; then echo \"not running\"; exit 0; fi\n"
+            s += "kill -CONT \"$pid\"\necho \"resumed $pid\"\n"
+        }
+        return s
+    }
+
+    /// Kills our etcd if it runs, then removes every file etcd had on the node.
+    public func wipe() -> String {
+        prelude + killBody + "rm -rf \(q(layout.root)) \(q(layout.faketimeFile))\n"
+    }
+
+    /// Whether our etcd runs: prints `running PID`, `paused PID` or `stopped`.
+    public func status() -> String {
+        prelude + """
+            if ! is_ours "$pid"; then echo stopped
+            elif grep -q '^[0-9]* (.*) T' "/proc/$pid/stat" 2>/dev/null; then echo "paused $pid"
+            else echo "running $pid"; fi
+
+            """
+    }
+
+    /// The log's last lines (empty when there is no log).
+    public func logTail(lines: Int = EtcdScripts.logTailLines) -> String {
+        "tail -n \(lines) \(q(layout.log)) 2>/dev/null || true"
+    }
+}

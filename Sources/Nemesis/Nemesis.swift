@@ -1,2 +1,0 @@
-/// Placeholder until the nemeses land.
-enum NemesisPlaceholder {}
