@@ -65,6 +65,7 @@ let package = Package(
         .testTarget(name: "ClusterTests", dependencies: ["Control", "Cluster", "ControlTestKit"]),
         .testTarget(name: "CheckerTests", dependencies: ["History", "Checker", "Generator", "SchismTestKit"]),
         .testTarget(name: "ReportTests", dependencies: ["History", "Checker", "Report", "SchismTestKit"]),
+        .testTarget(name: "NemesisTests", dependencies: ["Nemesis", "Control", "Cluster", "DB", "History", "ControlTestKit"]),
         .testTarget(name: "DBTests", dependencies: ["DB", "Control", "Cluster", "History"]),
     ],
     swiftLanguageModes: [.v6]
