@@ -6,5 +6,5 @@ struct Schism: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "schism",
         abstract: "Jepsen-style chaos and linearizability testing.",
-        subcommands: [CheckCommand.self, GenerateCommand.self, ClusterCommand.self, ExecCommand.self])
+        subcommands: [CheckCommand.self, GenerateCommand.self, ClusterCommand.self, ExecCommand.self, HealCommand.self])
 }

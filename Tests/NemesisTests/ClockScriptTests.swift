@@ -41,6 +41,6 @@ import Testing
     @Test func faketimePathConvention() {
         let node = NodeConfig(name: "n1", host: "h", dataDir: "/var/lib/schism/node", clock: .faketime)
         #expect(ClockScripts.faketimePath(node) == "/var/lib/schism/node/faketime")
-        #expect(ClockScripts.writeFaketime(path: "/d/faketime", milliseconds: -1500).contains("'-1.500'"))
+        #expect(ClockScripts.writeFaketime(path: "/d/faketime", milliseconds: -1500).contains("printf '%s\\n' -1.500 >"))
     }
 }

@@ -99,6 +99,7 @@ struct NemesisClusterTests {
         #expect(bump.event.errors.isEmpty, "\(bump.event.errors)")
         #expect(bump.event.details["applicable"] == true)
         let measured = try await nemesis.measureOffset(n2, remote2)
+        print("nemesis: bump +2500 ms on n2 measured \(measured.offsetMilliseconds) ms ± \(measured.uncertaintyMilliseconds) ms")
         #expect(abs(measured.offsetMilliseconds - 2_500) < 100 + measured.uncertaintyMilliseconds, "\(measured)")
         if case .object(let offsets)? = bump.event.details["offsets"], case .object(let o2)? = offsets["n2"],
             case .object(let o1)? = offsets["n1"], let ms2 = o2["offset_ms"], let ms1 = o1["offset_ms"],
