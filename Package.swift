@@ -66,6 +66,7 @@ let package = Package(
         .testTarget(name: "CheckerTests", dependencies: ["History", "Checker", "Generator", "SchismTestKit"]),
         .testTarget(name: "RunnerTests", dependencies: ["Runner", "DB", "History", "Checker", "SchismTestKit"]),
         .testTarget(name: "ReportTests", dependencies: ["History", "Checker", "Report", "SchismTestKit"]),
+        .testTarget(name: "NemesisTests", dependencies: ["Nemesis", "Control", "Cluster", "DB", "History", "ControlTestKit"]),
         .testTarget(name: "DBTests", dependencies: ["DB", "Control", "Cluster", "History"]),
     ],
     swiftLanguageModes: [.v6]

@@ -6,5 +6,8 @@ struct Schism: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "schism",
         abstract: "Jepsen-style chaos and linearizability testing.",
-        subcommands: [TestCommand.self, CheckCommand.self, GenerateCommand.self, ClusterCommand.self, ExecCommand.self])
+        subcommands: [
+            TestCommand.self, CheckCommand.self, GenerateCommand.self, ClusterCommand.self, ExecCommand.self,
+            HealCommand.self,
+        ])
 }
