@@ -1,4 +1,5 @@
 import Checker
+import Control
 import DB
 import Foundation
 import History
@@ -14,6 +15,7 @@ struct Analysis {
     let database: String
     let version: String
     let notes: [String]
+    let started: Date
 
     /// Reads the history back from disk, checks it and writes the reports; returns the verdict.
     func run() -> Verdict? {
@@ -33,7 +35,7 @@ struct Analysis {
         }
         let metadata = RunMetadata(
             workload: workload.name, seed: seed, nodes: cluster.nodes.map(\.name), database: database,
-            databaseVersion: version, startDate: ISO8601DateFormatter().string(from: Date()),
+            databaseVersion: version, startDate: ISO8601DateFormatter().string(from: started),
             timeLimitSeconds: workload.timeLimitSeconds, nemeses: workload.faultKinds.map(\.rawValue),
             resultsPath: folder.path, notes: notes)
         write(history: history, result: result, metadata: metadata)
@@ -65,7 +67,7 @@ struct Analysis {
 
 /// The `test.json` record of a run: the configuration, seed, nodes and versions.
 enum TestRecord {
-    static func json(workload w: Workload, seed: UInt64, nodes: [Control.NodeConfig], database: String, version: String) -> JSONValue {
+    static func json(workload w: Workload, seed: UInt64, nodes: [NodeConfig], database: String, version: String) -> JSONValue {
         let nodeValues: [JSONValue] = nodes.map {
             .object(["name": .string($0.name), "host": .string($0.host), "clock": .string($0.clock.rawValue), "dataDir": .string($0.dataDir)])
         }

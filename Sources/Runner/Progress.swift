@@ -29,8 +29,7 @@ final class Progress: Sendable {
 
     /// Prints a line if one is due (or always, with `final`).
     func tick(final: Bool = false) {
-        let d = ContinuousClock.now - start
-        let now = Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+        let now = (ContinuousClock.now - start).seconds
         let counts = recorder.counts
         let ok = counts[.ok, default: 0], fail = counts[.fail, default: 0], info = counts[.info, default: 0]
         let completed = ok + fail + info

@@ -30,9 +30,7 @@ public final class RunLog: Sendable {
     }
 
     private func write(_ text: String) {
-        let d = ContinuousClock.now - start
-        let seconds = Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
-        let line = String(format: "%9.3f  ", seconds) + text + "\n"
+        let line = String(format: "%9.3f  ", (ContinuousClock.now - start).seconds) + text + "\n"
         file.withLock { h in h?.write(Data(line.utf8)) }
     }
 
@@ -42,5 +40,12 @@ public final class RunLog: Sendable {
             try? h?.close()
             h = nil
         }
+    }
+}
+
+extension Duration {
+    /// The duration in seconds.
+    var seconds: Double {
+        Double(components.seconds) + Double(components.attoseconds) / 1e18
     }
 }

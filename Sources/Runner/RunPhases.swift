@@ -56,7 +56,8 @@ struct RunPhases: Sendable {
         await collectAndTearDown()
         await cluster.remotes.closeAll()
         let analysis = Analysis(workload: workload, seed: run.seed, folder: folder, log: log, cluster: cluster,
-                                database: database.name, version: version, notes: notes)
+                                database: database.name, version: version, notes: notes,
+                                started: Date(timeIntervalSinceNow: -(ContinuousClock.now - start).seconds))
         let verdict = analysis.run()
         try? folder.linkLatest()
         var code = verdict?.exitCode ?? RunFailure.internalError
@@ -86,9 +87,10 @@ struct RunPhases: Sendable {
             seed: run.seed, kinds: workload.faultKinds, intervalSeconds: workload.nemesisIntervalSeconds,
             durationSeconds: workload.timeLimitSeconds)
         log.info("running \(clients.count) clients for \(workload.timeLimitSeconds) s at \(workload.rate > 0 ? "\(Int(workload.rate)) ops/s" : "full speed"); faults: \(workload.faultKinds.isEmpty ? "none" : workload.faultKinds.map(\.rawValue).joined(separator: ", "))")
+        let (workerClients, workerNodes) = (clients, nodeNames)
         let main = Task {
             await withTaskGroup(of: Void.self) { group in
-                group.addTask { await workers.run(clients: clients, nodes: nodeNames, recorder: recorder, keys: keys, until: deadline) }
+                group.addTask { await workers.run(clients: workerClients, nodes: workerNodes, recorder: recorder, keys: keys, until: deadline) }
                 group.addTask { await FaultLoop(nemesis: nemesis, recorder: recorder, log: log).run(schedule, start: start) }
             }
         }
