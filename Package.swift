@@ -64,7 +64,11 @@ let package = Package(
         .testTarget(name: "ControlTests", dependencies: ["Control", "ControlTestKit"]),
         .testTarget(name: "ClusterTests", dependencies: ["Control", "Cluster", "ControlTestKit"]),
         .testTarget(name: "CheckerTests", dependencies: ["History", "Checker", "Generator", "SchismTestKit"]),
-        .testTarget(name: "RunnerTests", dependencies: ["Runner", "DB", "History", "Checker", "SchismTestKit"]),
+        // One local cluster per test suite, created and removed by a suite trait.
+        .target(name: "ClusterTestKit", dependencies: ["Cluster", "Control"]),
+        .testTarget(
+            name: "RunnerTests",
+            dependencies: ["Runner", "DB", "Nemesis", "History", "Checker", "Control", "Cluster", "ClusterTestKit", "SchismTestKit"]),
         .testTarget(name: "ReportTests", dependencies: ["History", "Checker", "Report", "SchismTestKit"]),
         .testTarget(name: "NemesisTests", dependencies: ["Nemesis", "Control", "Cluster", "DB", "History", "ControlTestKit"]),
         .testTarget(name: "DBTests", dependencies: ["DB", "Control", "Cluster", "History"]),

@@ -57,7 +57,16 @@ struct PartitionSearch<M: Model> {
 
         var states: [M.State] = [initial]
         var ids: [M.State: Int32] = [initial: 0]
-        let core = SearchCore(order: events.map(\.entry), mustLinearize: compiled.must, initialState: 0)
+        // Unknown-outcome calls with equal effects are interchangeable: the search places them only
+        // in invocation order (each waits for the previous equal one), which cuts 2^k subsets to
+        // one per count.
+        var twin = [Int32](repeating: -1, count: n)
+        var lastEqual: [M.Call: Int32] = [:]
+        for i in 0..<n where !compiled.must[i] {
+            twin[i] = lastEqual[compiled.calls[i]] ?? -1
+            lastEqual[compiled.calls[i]] = Int32(i)
+        }
+        let core = SearchCore(order: events.map(\.entry), mustLinearize: compiled.must, twin: twin, initialState: 0)
         let outcome = core.run(
             transition: { s, c in
                 guard let next = model.step(states[Int(s)], compiled.calls[Int(c)]) else { return -1 }

@@ -28,7 +28,7 @@ struct Analysis {
         let result: CheckResult?
         do {
             let model = Models.named(workload.model) ?? RegisterModel(allowsCAS: true)
-            result = try LinearizabilityChecker(model: model, options: CheckOptions(timeoutSeconds: 600)).check(history)
+            result = try LinearizabilityChecker(model: model, options: CheckOptions(timeoutSeconds: 300, partitionTimeoutSeconds: 60)).check(history)
         } catch {
             log.info("the history cannot be checked: \(error)")
             result = nil

@@ -57,7 +57,7 @@ public struct KVModel: Model {
     }
 
     /// A kv operation on one key.
-    public enum Call: Sendable {
+    public enum Call: Sendable, Hashable {
         /// A get that saw `value`, or whose result is unknown (nil).
         case get(key: String, value: String?)
         case put(key: String, value: String)

@@ -8,8 +8,8 @@ import History
 public protocol Model: Sendable {
     /// A state of the object. Kept small: it is hashed and interned.
     associatedtype State: Hashable & Sendable
-    /// One operation with its input and (when known) output.
-    associatedtype Call: Sendable
+    /// One operation with its input and (when known) output; equal calls have equal effects.
+    associatedtype Call: Sendable & Hashable
 
     /// The model's name on the command line, e.g. `cas-register`.
     var name: String { get }

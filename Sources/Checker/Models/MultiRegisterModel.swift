@@ -12,7 +12,7 @@ public struct MultiRegisterModel: Model {
     public init() {}
 
     /// One micro-operation of a transaction.
-    public struct Micro: Sendable {
+    public struct Micro: Sendable, Hashable {
         public var isWrite: Bool
         public var key: String
         /// The value written, or read (nil: unknown).

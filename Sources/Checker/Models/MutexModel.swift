@@ -8,7 +8,7 @@ public struct MutexModel: Model {
     public init() {}
 
     /// A mutex operation.
-    public enum Call: Sendable {
+    public enum Call: Sendable, Hashable {
         case acquire
         case release
     }

@@ -15,7 +15,7 @@ public struct RegisterModel: Model {
     }
 
     /// A register operation.
-    public enum Call: Sendable {
+    public enum Call: Sendable, Hashable {
         /// A read that saw `value`, or whose result is unknown (nil).
         case read(JSONValue?)
         case write(JSONValue)

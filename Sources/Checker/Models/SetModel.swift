@@ -8,7 +8,7 @@ public struct SetModel: Model {
     public init() {}
 
     /// A set operation.
-    public enum Call: Sendable {
+    public enum Call: Sendable, Hashable {
         case add(JSONValue)
         /// A read that saw these elements, or whose result is unknown (nil).
         case read(Set<JSONValue>?)

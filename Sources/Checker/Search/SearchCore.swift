@@ -20,6 +20,9 @@ struct SearchCore {
     let order: [Int32]
     /// Whether call `i` completed `ok` and so must be linearized (others are `info`).
     let mustLinearize: [Bool]
+    /// For an unknown-outcome call, the previous such call with the same effect (or -1): it must
+    /// be placed first, since swapping two equal calls changes nothing.
+    let twin: [Int32]
     let initialState: Int32
 
     /// Runs the search. `shouldStop` is polled every few thousand steps.
@@ -38,14 +41,17 @@ struct SearchCore {
             prev[Int(e)] = last
             last = e
         }
+        // Only calls that must be placed take part in the cache's hash (see ConfigurationCache).
         var zobrist = [UInt64](repeating: 0, count: n)
         var seed: UInt64 = 0x1234_5678_9ABC_DEF1
-        for i in 0..<n { zobrist[i] = splitmix(&seed) }
+        for i in 0..<n where mustLinearize[i] { zobrist[i] = splitmix(&seed) }
 
         let words = max(1, (n + 63) / 64)
         var bits = [UInt64](repeating: 0, count: words)
+        var mustMask = [UInt64](repeating: 0, count: words)
+        for i in 0..<n where mustLinearize[i] { mustMask[i >> 6] |= UInt64(1) << UInt64(i & 63) }
         var hash: UInt64 = 0
-        var cache = ConfigurationCache(words: words)
+        var cache = ConfigurationCache(words: words, mustMask: mustMask)
         var memo = IntTable(capacity: 256)
 
         var remaining = mustLinearize.reduce(0) { $0 + ($1 ? 1 : 0) }
@@ -74,6 +80,11 @@ struct SearchCore {
             let e = Int(entry)
             if e >= 0 && e & 1 == 0 {
                 let call = e >> 1
+                let t = Int(twin[call])
+                if t >= 0, bits[t >> 6] & (UInt64(1) << UInt64(t & 63)) == 0 {
+                    entry = next[e]
+                    continue
+                }
                 let key = UInt64(UInt32(bitPattern: state)) << 32 | UInt64(call)
                 let nextState: Int32
                 if let known = memo.get(key) {
@@ -87,7 +98,7 @@ struct SearchCore {
                     let bit = UInt64(1) << UInt64(call & 63)
                     bits[w] |= bit
                     hash ^= zobrist[call]
-                    if cache.insert(bits: bits, hash: hash, state: nextState) {
+                    if cache.insert(bits: bits, mustHash: hash, state: nextState) {
                         stackCall.append(Int32(call))
                         stackState.append(state)
                         state = nextState
