@@ -46,7 +46,9 @@ struct EtcdClusterTests {
         let (n1, n2, n3) = (try node("n1", cluster), try node("n2", cluster), try node("n3", cluster))
         var pids: [String: Int32] = [:]
         let factory = EtcdClientFactory()
+        let setupStart = ContinuousClock.now
         try await withEtcd(db, cluster) {
+            print("etcd 3-node setup (upload, start, healthy): \(ContinuousClock.now - setupStart)")
             for n in cluster.nodes {
                 let pid = try #require(await db.pid(n, in: cluster))
                 pids[n.name] = pid
@@ -84,6 +86,20 @@ struct EtcdClusterTests {
             #expect(clock == "+0\n")
             #expect(!(try await environment(of: n1, in: cluster, db: db)).contains { $0.hasPrefix("LD_PRELOAD=") })
 
+            // A member whose client port drops SYNs (a partition): connect timeout, a definite fail.
+            let n2Remote = try cluster.remote(n2)
+            let drop = "INPUT -p tcp --dport \(db.config.clientPort) -j DROP"
+            try await n2Remote.runScript("iptables -I \(drop)")
+            let fresh = EtcdClientFactory(config: db.config, connectTimeoutSeconds: 0.3)
+            let start = ContinuousClock.now
+            let cut = await (try fresh.makeClient(node: n2, timeoutSeconds: 2)).invoke(
+                ClientRequest(f: "write", key: "r", value: 10))
+            let elapsed = ContinuousClock.now - start
+            await fresh.shutdown()
+            try await n2Remote.runScript("iptables -D \(drop)")
+            #expect(cut.type == .fail && cut.error == "connect timeout", "\(cut)")
+            #expect(elapsed < .seconds(1.5), "took \(elapsed)")
+
             // Logs download to the controller.
             let local = NSTemporaryDirectory() + "schism-dbtest-\(UUID().uuidString).log"
             defer { try? FileManager.default.removeItem(atPath: local) }
@@ -94,7 +110,9 @@ struct EtcdClusterTests {
         await factory.shutdown()
 
         // Teardown left no etcd (checked by PID) and no files; a second teardown is fine.
+        let teardownStart = ContinuousClock.now
         try await db.teardown(cluster)
+        print("etcd 3-node teardown when already torn down: \(ContinuousClock.now - teardownStart)")
         for n in cluster.nodes {
             let pid = try #require(pids[n.name])
             let left = try await cluster.remote(n).runScript(
@@ -116,6 +134,30 @@ struct EtcdClusterTests {
         for n in cluster.nodes {
             #expect(try await cluster.remote(n).runScript("ls -A \(n.dataDir)").isEmpty)
         }
+        await cluster.remotes.closeAll()
+    }
+
+    @Test("a member without quorum fails setup at the health deadline, with the URL and log tail")
+    func unhealthySetup() async throws {
+        let cluster = try testCluster()
+        let (n1, n2) = (try node("n1", cluster), try node("n2", cluster))
+        // n1 alone, told that n2 is a member too: it never has a quorum, so never healthy.
+        let config = EtcdConfig(healthTimeoutSeconds: 3)
+        let initial = [n1, n2].map { "\($0.name)=\(config.peerURL($0))" }.joined(separator: ",")
+        var lonely = config
+        lonely.extraArgs = ["--initial-cluster", initial]
+        let db = EtcdDatabase(config: lonely)
+        let solo = TestCluster(nodes: [n1], remotes: cluster.remotes)
+        let start = ContinuousClock.now
+        let error = await #expect(throws: DatabaseError.self) { try await db.setup(solo) }
+        let elapsed = ContinuousClock.now - start
+        print("unhealthy setup error after \(elapsed):\n\(error?.description ?? "none")")
+        #expect(error?.node == "n1")
+        #expect(error?.message.contains("not healthy after 3.0 s: GET http://\(n1.host):2379/health") == true)
+        #expect(error?.detail.contains("process: running ") == true)
+        #expect(error?.detail.contains("etcd.log (last 30 lines)") == true)
+        #expect(elapsed < .seconds(8))
+        try await db.teardown(solo)
         await cluster.remotes.closeAll()
     }
 
