@@ -31,8 +31,9 @@ public enum HTMLReport {
         } else {
             h += "<p class=\"legend\">" + legend + "</p>\n"
         }
+        let faults = failures.isEmpty ? [] : FaultInterval.intervals(in: ops, summaryChars: limits.valueChars)
         for (n, p) in failures.prefix(limits.detailedKeys).enumerated() {
-            h += section(p, number: n, ops: ops, limits: limits)
+            h += section(p, number: n, ops: ops, limits: limits, faults: faults)
         }
         let rest = failures.dropFirst(limits.detailedKeys)
         if !rest.isEmpty {
@@ -47,17 +48,22 @@ public enum HTMLReport {
         return h
     }
 
-    private static let legend =
+    /// The timeline's colour key.
+    static let legend =
         "<span class=\"sw prefix\"></span> in the longest linearizable prefix (#order) "
         + "<span class=\"sw blocking\"></span> blocking operation "
         + "<span class=\"sw candidate\"></span> other candidate "
         + "<span class=\"sw ok\"></span> ok "
         + "<span class=\"sw fail\"></span> fail (no effect) "
         + "<span class=\"sw info\"></span> info (unknown outcome, open-ended) "
-        + "<span class=\"sw nemesis\"></span> fault"
+        + "<span class=\"sw nemesis\"></span> fault event "
+        + "<span class=\"sw span\"></span> fault in effect (shaded)"
 
-    /// One failing partition: prose, candidates, what is left out, and the timeline's data.
-    static func section(_ p: PartitionResult, number n: Int, ops: [Operation], limits: ReportLimits) -> String {
+    /// One failing partition: prose, candidates, what is left out, and the timeline's data (with
+    /// the `faults` that overlap it, shaded).
+    static func section(
+        _ p: PartitionResult, number n: Int, ops: [Operation], limits: ReportLimits, faults: [FaultInterval] = []
+    ) -> String {
         let keyText = p.key == nil ? "Whole history" : "Key \(Format.key(p.key, limits.valueChars))"
         var h = "<section class=\"key\" id=\"key-\(n)\">\n"
         h += "<h2>\(Format.html(keyText)) <span class=\"badge \(p.verdict.rawValue)\">\(p.verdict.rawValue.uppercased())</span></h2>\n"
@@ -76,7 +82,7 @@ public enum HTMLReport {
                 h += "<p>\(Format.html("When it stopped, the longest linearizable prefix found had \(Format.count(a.prefix.count, "operation")), leaving the state at \(Format.cut(a.stateAfterPrefix, limits.valueChars)))."))</p>\n"
             }
         }
-        let window = TimelineWindow(partition: p, ops: ops, limits: limits)
+        let window = TimelineWindow(partition: p, ops: ops, limits: limits, faults: faults)
         if let omitted = window.omittedText(ops) { h += "<p class=\"omitted\">\(Format.html(omitted))</p>\n" }
         h += "<div class=\"controls\" data-for=\"tl-\(n)\"></div>\n"
         h += "<div class=\"timeline\" id=\"tl-\(n)\" data-rendered=\"0 bars\"><p class=\"noscript\">The timeline needs JavaScript.</p></div>\n"

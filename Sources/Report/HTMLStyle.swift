@@ -27,6 +27,7 @@ enum HTMLStyle {
         .sw.fail { background: repeating-linear-gradient(45deg, #eee 0 3px, #ccc 3px 5px); border-style: dashed; }
         .sw.info { background: linear-gradient(90deg, #c9d3e6, #fff); border-style: dashed; border-right: none; }
         .sw.nemesis { background: #7a4ea3; border-color: #4b2a6b; width: 4px; }
+        .sw.span { background: rgba(122, 78, 163, .22); border-color: #b9a3cf; }
         section.key { border-top: 1px solid var(--line); margin-top: 18px; }
         pre.prose { background: var(--panel); border: 1px solid var(--line); border-radius: 4px;
           padding: 8px 10px; white-space: pre-wrap; word-break: break-word; font-size: 12.5px; }

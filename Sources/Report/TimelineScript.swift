@@ -25,6 +25,8 @@ enum TimelineScript {
               var e = xe(o); if (e !== null) { hi = Math.max(hi, e); }
             });
             var marks = nem.filter(function (n) { return useTime ? n.s !== null : true; });
+            var faults = (d.faults || []).filter(function (f) { return useTime ? f.s !== null : true; }), kinds = [];
+            faults.forEach(function (f) { if (kinds.indexOf(f.k) < 0) { kinds.push(f.k); } });
             marks.forEach(function (n) { var x = useTime ? n.s : rank[n.i]; lo = Math.min(lo, x); hi = Math.max(hi, x); });
             if (!isFinite(lo)) { lo = 0; hi = 1; }
             if (!(hi > lo)) { hi = lo + 1; }
@@ -47,7 +49,9 @@ enum TimelineScript {
             });
             var lane = {};
             procs.forEach(function (p, k) { lane[p] = k; });
-            var top = TOP + (marks.length ? LANE : 0);
+            // The fault strip: one row per kind of fault in effect, or one row of marks.
+            var FR = kinds.length ? 18 : LANE, rowsN = kinds.length || (marks.length ? 1 : 0);
+            var top = TOP + rowsN * FR;
             var H = top + procs.length * LANE + 10;
             var svg = el("svg", { width: LEFT + W + PAD, height: H, role: "img",
               "aria-label": "Timeline of " + ops.length + " operations, one lane per process" });
@@ -71,13 +75,29 @@ enum TimelineScript {
               var t = useTime ? time(v) : "line " + idx[Math.min(idx.length - 1, Math.round(v))];
               el("text", { "class": "axis", x: x + 3, y: 14 }, svg).textContent = t;
             }
+            // Faults in effect: shaded across the lanes, and a bar in their kind's row of the strip.
+            function rankOf(line) {
+              var a = 0, b = idx.length;
+              while (a < b) { var m = (a + b) >> 1; if (idx[m] < line) { a = m + 1; } else { b = m; } }
+              return a - 0.5;
+            }
+            function clamp(v) { return Math.min(Math.max(v, lo), open); }
+            faults.forEach(function (f) {
+              var s = useTime ? f.s : (f.si === null ? lo : rankOf(f.si));
+              var e = f.open ? open : (useTime ? f.e : (f.ei === null ? open : rankOf(f.ei)));
+              var x1 = X(clamp(s)), w = Math.max(3, X(clamp(e)) - x1), row = kinds.indexOf(f.k);
+              var g = el("g", { "class": "span" }, svg);
+              el("rect", { x: x1, y: top, width: w, height: H - top, fill: f.c, "fill-opacity": 0.1 }, g);
+              el("rect", { x: x1, y: TOP + row * FR + 3, width: w, height: FR - 6, fill: f.c, "fill-opacity": 0.75, rx: 2 }, g);
+              el("title", {}, g).textContent = f.v;
+            });
             if (marks.length) {
               marks.forEach(function (n) {
                 var x = X(useTime ? n.s : rank[n.i]);
                 var g = el("g", { "class": "nem" }, svg);
                 el("line", { x1: x, y1: TOP + 2, x2: x, y2: H, "stroke-opacity": 0.35 }, g);
-                el("line", { x1: x, y1: TOP + 2, x2: x, y2: TOP + LANE - 2 }, g);
-                el("text", { x: x + 3, y: TOP + 16 }, g).textContent = n.f;
+                el("line", { x1: x, y1: TOP + 2, x2: x, y2: top - 2 }, g);
+                if (!kinds.length) { el("text", { x: x + 3, y: TOP + 16 }, g).textContent = n.f; }
                 el("title", {}, g).textContent = n.p + " " + n.t + " " + n.f + " " + n.v + " (line " + n.i + ")" +
                   (n.s !== null ? " at " + time(n.s) : "");
               });
@@ -115,7 +135,9 @@ enum TimelineScript {
             // Lane names stay in view when the timeline scrolls sideways (see `stick`).
             var names = el("g", { "class": "lane-names" }, svg);
             el("rect", { x: 0, y: 0, width: LEFT - 6, height: H, fill: "#ffffff", "fill-opacity": 0.92 }, names);
-            if (marks.length) { el("text", { "class": "lane-label", x: 8, y: TOP + 16 }, names).textContent = "faults"; }
+            if (kinds.length) {
+              kinds.forEach(function (k, r) { el("text", { "class": "lane-label", x: 8, y: TOP + r * FR + 13 }, names).textContent = k; });
+            } else if (marks.length) { el("text", { "class": "lane-label", x: 8, y: TOP + 16 }, names).textContent = "faults"; }
             procs.forEach(function (p, k) {
               el("text", { "class": "lane-label", x: 8, y: top + k * LANE + 16 }, names).textContent = "process " + p;
             });

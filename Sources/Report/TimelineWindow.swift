@@ -17,7 +17,7 @@ struct TimelineWindow {
     /// The data the page's script draws from (see `docs/reports.md`).
     var data: JSONValue
 
-    init(partition p: PartitionResult, ops: [Operation], limits: ReportLimits) {
+    init(partition p: PartitionResult, ops: [Operation], limits: ReportLimits, faults: [FaultInterval] = []) {
         let calls = p.calls
         var posOf: [Int: Int] = [:]
         posOf.reserveCapacity(calls.count)
@@ -88,7 +88,35 @@ struct TimelineWindow {
             "prefixLength": .int(Int64(prefix.count)),
             "ops": .array(rows),
             "nemesis": .array(Self.nemesis(drawn, ops, timed: timed, limits: limits)),
+            "faults": .array(Self.spans(faults, drawn, ops, timed: timed, limits: limits)),
         ])
+    }
+
+    /// The fault intervals that overlap the drawn operations (by time, or by line when untimed),
+    /// at most `limits.nemesisOps`, for the script to shade.
+    private static func spans(
+        _ faults: [FaultInterval], _ drawn: [CallRecord], _ ops: [Operation], timed: Bool, limits: ReportLimits
+    ) -> [JSONValue] {
+        guard let first = drawn.first?.invoke, !faults.isEmpty else { return [] }
+        let last = drawn.map { $0.completion ?? $0.invoke }.max() ?? first
+        let t0 = drawn.compactMap { ops[$0.invoke].time }.min() ?? 0
+        let t1 = drawn.compactMap { ops[$0.completion ?? $0.invoke].time }.max() ?? t0
+        let overlapping = faults.filter { f in
+            if timed { return f.startNanos <= t1 && (f.isOpen || f.endNanos >= t0) }
+            return (f.startIndex ?? 0) <= last && (f.stopIndex ?? Int.max) >= first
+        }
+        return overlapping.prefix(limits.nemesisOps).map { f in
+            .object([
+                "k": .string(Format.cut(f.kind, limits.valueChars)),
+                "c": .string(FaultInterval.colour(f.kind)),
+                "s": timed ? .int(f.startNanos) : .null,
+                "e": timed ? .int(f.endNanos) : .null,
+                "si": f.startIndex.map { .int(Int64($0)) } ?? .null,
+                "ei": f.stopIndex.map { .int(Int64($0)) } ?? .null,
+                "open": .bool(f.isOpen),
+                "v": .string(Format.cut(PlotFrame.describe(f), 2 * limits.valueChars)),
+            ])
+        }
     }
 
     /// Nemesis operations recorded between the first and last drawn events, at most `limits.nemesisOps`.

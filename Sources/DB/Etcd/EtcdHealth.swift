@@ -72,7 +72,7 @@ struct EtcdHealth: Sendable {
             if response.status == .ok && body.contains("\"health\":\"true\"") { return nil }
             return "HTTP \(response.status.code) \(body.prefix(300))"
         } catch {
-            return String(describing: error)
+            return EtcdOutcome.message(for: error, timeoutSeconds: Double(Self.probeTimeoutSeconds))
         }
     }
 }

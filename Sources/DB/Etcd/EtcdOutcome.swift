@@ -56,6 +56,7 @@ enum EtcdOutcome {
             switch e {
             case .deadlineExceeded: return "timeout after \(formatSeconds(timeoutSeconds))"
             case .connectTimeout: return "connect timeout"
+            case .readTimeout: return "read timeout"
             case .remoteConnectionClosed: return "connection closed by the server"
             default: return e.description
             }

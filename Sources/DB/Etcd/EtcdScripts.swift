@@ -4,7 +4,8 @@ import Control
 ///
 /// Pure text builders (tested without a node). Every script runs with `sh -c` on the node;
 /// it identifies the server only by the PID in its pidfile, and checks that this PID still
-/// runs our binary (`/proc/PID/cmdline`) before signalling it, so a reused PID is never hit.
+/// runs our binary (the first word of `/proc/PID/cmdline`) before signalling it, so a reused
+/// PID is never hit.
 /// On failure a script prints what went wrong and the log's tail to stderr.
 public struct EtcdScripts: Sendable {
     /// The deployment settings.
@@ -27,7 +28,7 @@ public struct EtcdScripts: Sendable {
     var prelude: String {
         """
         bin=\(q(layout.binary)); pidfile=\(q(layout.pidFile)); log=\(q(layout.log))
-        is_ours() { [ -n "$1" ] && [ -r "/proc/$1/cmdline" ] && tr '\\000' '\\n' < "/proc/$1/cmdline" 2>/dev/null | grep -qxF -- "$bin"; }
+        is_ours() { [ -n "$1" ] && [ -r "/proc/$1/cmdline" ] && [ "$(tr '\\000' '\\n' < "/proc/$1/cmdline" 2>/dev/null | head -n 1)" = "$bin" ]; }
         gone() { [ ! -d "/proc/$1" ] || grep -q '^[0-9]* (.*) Z' "/proc/$1/stat" 2>/dev/null; }
         fail() { echo "$1" >&2; if [ -f "$log" ]; then echo "--- $log (last \(Self.logTailLines) lines) ---" >&2; tail -n \(Self.logTailLines) "$log" >&2; fi; exit "${2:-1}"; }
         pid=$(cat "$pidfile" 2>/dev/null || true)
