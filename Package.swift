@@ -46,7 +46,7 @@ let package = Package(
                 "Control", "History", .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]),
         // Faults and their undo: partitions, kills, pauses, clock skew, packet loss; the fault journal.
-        .target(name: "Nemesis", dependencies: ["Control", "DB", "History"]),
+        .target(name: "Nemesis", dependencies: ["Control", "DB", "Generator", "History"]),
         // The test runner: workload files, generators, workers, the recorder, the results store.
         .target(name: "Runner", dependencies: ["History", "Checker", "Generator", "Report", "Control", "Cluster", "DB", "Nemesis", "Yams"]),
         // The command-line interface: the only target that parses arguments.
@@ -62,7 +62,7 @@ let package = Package(
         .target(name: "SchismTestKit", dependencies: ["History"]),
         .testTarget(name: "HistoryTests", dependencies: ["History", "SchismTestKit"]),
         .testTarget(name: "ControlTests", dependencies: ["Control", "ControlTestKit"]),
-        .testTarget(name: "ClusterTests", dependencies: ["Control", "Cluster", "ControlTestKit"]),
+        .testTarget(name: "ClusterTests", dependencies: ["Control", "Cluster", "ControlTestKit", "ClusterTestKit"]),
         .testTarget(name: "CheckerTests", dependencies: ["History", "Checker", "Generator", "SchismTestKit"]),
         // One local cluster per test suite, created and removed by a suite trait.
         .target(name: "ClusterTestKit", dependencies: ["Cluster", "Control"]),
@@ -70,8 +70,8 @@ let package = Package(
             name: "RunnerTests",
             dependencies: ["Runner", "DB", "Nemesis", "History", "Checker", "Control", "Cluster", "ClusterTestKit", "SchismTestKit"]),
         .testTarget(name: "ReportTests", dependencies: ["History", "Checker", "Report", "SchismTestKit"]),
-        .testTarget(name: "NemesisTests", dependencies: ["Nemesis", "Control", "Cluster", "DB", "History", "ControlTestKit"]),
-        .testTarget(name: "DBTests", dependencies: ["DB", "Control", "Cluster", "History"]),
+        .testTarget(name: "NemesisTests", dependencies: ["Nemesis", "Control", "Cluster", "DB", "Generator", "History", "ControlTestKit", "ClusterTestKit"]),
+        .testTarget(name: "DBTests", dependencies: ["DB", "Control", "Cluster", "History", "ClusterTestKit"]),
     ],
     swiftLanguageModes: [.v6]
 )

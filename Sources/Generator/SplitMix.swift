@@ -1,5 +1,8 @@
 /// A small, fast, seedable random number generator (SplitMix64), so that a seed reproduces a run.
-public struct SplitMix: RandomNumberGenerator, Sendable {
+///
+/// Written out here rather than taken from the standard library, whose algorithms may change
+/// between Swift versions: the same seed must give the same operations and faults everywhere.
+public struct SplitMix: RandomNumberGenerator, Sendable, Hashable {
     private var state: UInt64
 
     public init(seed: UInt64) {

@@ -1,3 +1,5 @@
+import Generator
+
 /// A fault Schism can inject, each with its undo (see docs/nemeses.md).
 public enum FaultKind: String, Sendable, Hashable, CaseIterable, Codable {
     /// Cut the cluster into two fixed halves (the smaller first, in node order).

@@ -1,3 +1,5 @@
+import Generator
+
 /// What one fault will do, decided before anything runs: its kind, targets and sizes.
 ///
 /// ``FaultPlan/make(_:nodes:options:using:)`` is pure, so a seed reproduces the plan; the

@@ -1,3 +1,4 @@
+import Generator
 import History
 
 /// Who refuses whose packets: for each node, the peers whose traffic it drops.

@@ -1,5 +1,6 @@
 import Control
 import DB
+import Generator
 import History
 import Synchronization
 
@@ -9,7 +10,7 @@ import Synchronization
 /// let journal = try FaultJournal(path: "\(runDir)/faults.jsonl")
 /// let nemesis = NemesisController(cluster: cluster, database: db, journal: journal,
 ///                                 elapsedNanoseconds: { recorder.elapsedNanoseconds() })
-/// var rng = SeededGenerator(seed: action.seed)
+/// var rng = SplitMix(seed: action.seed)
 /// let fault = try await nemesis.start(.partitionRandomHalves, using: &rng)
 /// history.append(fault.operation(index: next))
 /// let stopped = await nemesis.stop(fault)
@@ -89,7 +90,7 @@ public final class NemesisController: Sendable {
 
     /// Draws targets from `seed` (a schedule action's seed), then applies the fault.
     public func start(_ kind: FaultKind, seed: UInt64) async throws(NemesisError) -> FaultRecord {
-        var rng = SeededGenerator(seed: seed)
+        var rng = SplitMix(seed: seed)
         return try await start(kind, using: &rng)
     }
 

@@ -1,3 +1,5 @@
+import Generator
+
 /// The timed sequence of fault starts and stops for one test, computed from a seed.
 ///
 /// Jepsen-style alternation: wait one interval, start a fault, wait one interval, stop it,
@@ -52,7 +54,7 @@ public struct NemesisSchedule: Sendable, Hashable {
         }
         let spread = min(max(jitter, 0), 1)
         let end = Self.nanoseconds(durationSeconds)
-        var rng = SeededGenerator(seed: seed)
+        var rng = SplitMix(seed: seed)
         func gap() -> Int64 {
             let u = Double(rng.next() >> 11) / Double(UInt64(1) << 53)
             return max(1, Self.nanoseconds(intervalSeconds * (1 + spread * (2 * u - 1))))

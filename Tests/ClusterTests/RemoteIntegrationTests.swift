@@ -3,7 +3,7 @@ import Control
 import Foundation
 import Testing
 
-@Suite("libssh remote against a local cluster", .serialized, .enabled(if: isRoot, needsRootReason), .localCluster)
+@Suite("libssh remote against a local cluster", .serialized, .enabled(if: isRoot, needsRootReason), .sshTestCluster)
 struct RemoteIntegrationTests {
     func remote(_ index: Int, options: SSHOptions = SSHOptions()) throws -> SSHRemote {
         SSHRemote(try ClusterFixture.current().nodes[index], options: options)

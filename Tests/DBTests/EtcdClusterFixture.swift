@@ -1,4 +1,5 @@
 import Cluster
+import ClusterTestKit
 import Control
 import Foundation
 import Testing
@@ -7,43 +8,20 @@ import Testing
     import Glibc
 #endif
 
-/// A 3-node local cluster (`dbtest`, 10.77.193.0/24) for a whole suite, removed after its
-/// last test, also when tests fail. Removing the cluster kills every process left in its
-/// namespaces by PID, so no etcd outlives the suite.
-struct EtcdClusterFixture: SuiteTrait, TestScoping {
+/// The suite cluster of the etcd integration tests: `dbtest`, 3 nodes on 10.77.193.0/24.
+/// Removing it kills every process left in its namespaces by PID, so no etcd outlives the suite.
+enum EtcdClusterFixture {
     static let spec = ClusterSpec(name: "dbtest", netIndex: 193, nodeCount: 3)
 
-    @TaskLocal static var nodes: NodesFile?
-
-    var isRecursive: Bool { false }
-
-    func provideScope(
-        for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void
-    ) async throws {
-        let cluster = LocalCluster(spec: Self.spec)
-        _ = try? await cluster.down()
-        var failure: (any Error)?
-        do {
-            let nodes = try await cluster.up()
-            try await Self.$nodes.withValue(nodes) { try await function() }
-        } catch {
-            failure = error
-        }
-        try await cluster.down()
-        if let failure { throw failure }
-    }
-
-    /// The suite's nodes file (inside a test of a suite with this trait).
-    static func current() throws -> NodesFile {
-        try #require(nodes, "the dbtest cluster is not up")
-    }
+    /// The suite's nodes file (inside a test of a suite with this cluster).
+    static func current() throws -> NodesFile { try LocalClusterTrait.nodes() }
 }
 
-extension Trait where Self == EtcdClusterFixture {
-    /// Runs the suite against a fresh 3-node local cluster.
-    static var dbtestCluster: EtcdClusterFixture { EtcdClusterFixture() }
+extension Trait where Self == LocalClusterTrait {
+    /// Runs the suite against a fresh local cluster of EtcdClusterFixture.spec.
+    static var dbtestCluster: LocalClusterTrait { .localCluster(EtcdClusterFixture.spec) }
 }
 
 /// Tests that create namespaces need root; elsewhere they are skipped with this reason.
-let isRoot = geteuid() == 0
-let needsRootReason: Comment = "needs root to create a local cluster (network namespaces); run as root, as CI does"
+let isRoot = LocalClusterTrait.isRoot
+let needsRootReason = LocalClusterTrait.needsRoot

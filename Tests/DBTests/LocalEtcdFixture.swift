@@ -31,16 +31,32 @@ struct LocalEtcdFixture: SuiteTrait, TestScoping {
     ) async throws {
         let dir = NSTemporaryDirectory() + "schism-dbtest-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        let ports = try freePorts(2)
-        let config = EtcdConfig(
-            clientPort: ports[0], peerPort: ports[1], listenAddress: "127.0.0.1", healthTimeoutSeconds: 20,
-            sudo: false, clusterToken: "schism-dbtest-\(ports[0])")
-        let node = NodeConfig(name: "local", host: "127.0.0.1", dataDir: dir)
-        let cluster = TestCluster(nodes: [node], remotes: RemoteSet(remotes: [LocalRemote(node: "local")]))
-        let database = EtcdDatabase(config: config)
+        // Free ports can be taken between the probe and etcd's bind by anything else running
+        // on this machine; a start that fails that way is tried again on new ports (3 tries).
+        var setup: (EtcdConfig, NodeConfig, TestCluster, EtcdDatabase)?
+        var lastError: (any Error)?
+        for _ in 0..<3 where setup == nil {
+            let ports = try freePorts(2)
+            let config = EtcdConfig(
+                clientPort: ports[0], peerPort: ports[1], listenAddress: "127.0.0.1", healthTimeoutSeconds: 20,
+                sudo: false, clusterToken: "schism-dbtest-\(ports[0])")
+            let node = NodeConfig(name: "local", host: "127.0.0.1", dataDir: dir)
+            let cluster = TestCluster(nodes: [node], remotes: RemoteSet(remotes: [LocalRemote(node: "local")]))
+            let database = EtcdDatabase(config: config)
+            do {
+                try await database.setup(cluster)
+                setup = (config, node, cluster, database)
+            } catch {
+                lastError = error
+                try? await database.teardown(cluster)
+            }
+        }
+        guard let (config, node, cluster, database) = setup else {
+            try? FileManager.default.removeItem(atPath: dir)
+            throw lastError ?? DatabaseError(node: "local", message: "etcd did not start")
+        }
         var failure: (any Error)?
         do {
-            try await database.setup(cluster)
             try await Self.$context.withValue(Context(node: node, cluster: cluster, database: database, config: config)) {
                 try await function()
             }

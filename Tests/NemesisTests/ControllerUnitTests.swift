@@ -1,6 +1,7 @@
 import Control
 import ControlTestKit
 import DB
+import Generator
 import Testing
 
 @testable import Nemesis
@@ -63,7 +64,7 @@ import Testing
         }
         let n2 = FakeRemote(node: "n2") { _ in .fail(.unreachable, message: "no route to host") }
         let nemesis = NemesisController(cluster: Self.cluster([n1, n2]), database: nil)
-        var rng = SeededGenerator(seed: 3)
+        var rng = SplitMix(seed: 3)
         let fault = try? await nemesis.start(.partitionHalves, using: &rng)
         #expect(fault?.event.result == "partial")
         let report = await nemesis.healAll()

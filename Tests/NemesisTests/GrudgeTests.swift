@@ -1,3 +1,4 @@
+import Generator
 import Testing
 
 @testable import Nemesis
@@ -19,7 +20,7 @@ import Testing
 
     @Test(arguments: 2...9)
     func randomHalvesAreHalvesOfSomeOrder(n: Int) {
-        var rng = SeededGenerator(seed: UInt64(n) * 77)
+        var rng = SplitMix(seed: UInt64(n) * 77)
         let g = Grudge.randomHalves(Self.names(n), using: &rng)
         #expect(g.isSymmetric)
         let sizes = Self.names(n).map { n - g.dropped(by: $0).count }.sorted()
@@ -29,7 +30,7 @@ import Testing
 
     @Test(arguments: 2...9)
     func isolateOneCutsExactlyOneNode(n: Int) {
-        var rng = SeededGenerator(seed: 5)
+        var rng = SplitMix(seed: 5)
         let nodes = Self.names(n)
         let g = Grudge.isolateOne(nodes, using: &rng)
         let loners = nodes.filter { g.dropped(by: $0).count == n - 1 }
@@ -40,7 +41,7 @@ import Testing
 
     @Test(arguments: 3...11)
     func majoritiesRingEveryNodeSeesADistinctMajority(n: Int) {
-        var rng = SeededGenerator(seed: 42)
+        var rng = SplitMix(seed: 42)
         let nodes = Self.names(n)
         let g = Grudge.majoritiesRing(nodes, using: &rng)
         let views = nodes.map { g.accepted(by: $0, among: nodes) }
@@ -55,7 +56,7 @@ import Testing
 
     @Test(arguments: 3...9)
     func bridgeSeesBothSides(n: Int) {
-        var rng = SeededGenerator(seed: 9)
+        var rng = SplitMix(seed: 9)
         let nodes = Self.names(n)
         let g = Grudge.bridge(nodes, using: &rng)
         let bridges = nodes.filter { g.dropped(by: $0).isEmpty }
@@ -72,13 +73,13 @@ import Testing
     @Test func sameSeedSameGrudgeDifferentSeedsDiffer() {
         let nodes = Self.names(7)
         for kind in FaultKind.allCases where kind.isPartition {
-            var a = SeededGenerator(seed: 1234)
-            var b = SeededGenerator(seed: 1234)
+            var a = SplitMix(seed: 1234)
+            var b = SplitMix(seed: 1234)
             #expect(Grudge.forKind(kind, nodes: nodes, using: &a) == Grudge.forKind(kind, nodes: nodes, using: &b))
         }
         var seen = Set<Grudge>()
         for seed in 0..<20 {
-            var rng = SeededGenerator(seed: UInt64(seed))
+            var rng = SplitMix(seed: UInt64(seed))
             seen.insert(Grudge.randomHalves(nodes, using: &rng))
         }
         #expect(seen.count > 1)
@@ -88,7 +89,7 @@ import Testing
         let nodes = Self.names(5)
         for kind in FaultKind.allCases where kind.isPartition {
             for seed in 0..<10 {
-                var rng = SeededGenerator(seed: UInt64(seed))
+                var rng = SplitMix(seed: UInt64(seed))
                 let g = Grudge.forKind(kind, nodes: nodes, using: &rng) ?? Grudge(drops: [:])
                 let named = Set(g.drops.keys).union(g.drops.values.joined())
                 #expect(named.isSubset(of: Set(nodes)))
@@ -108,7 +109,7 @@ import Testing
     }
 
     @Test func grudgeJSONRoundTrips() {
-        var rng = SeededGenerator(seed: 3)
+        var rng = SplitMix(seed: 3)
         let g = Grudge.majoritiesRing(Self.names(5), using: &rng)
         #expect(Grudge(json: g.json) == g)
     }

@@ -1,4 +1,5 @@
 import Cluster
+import ClusterTestKit
 import Control
 import DB
 import Foundation
@@ -8,46 +9,28 @@ import Testing
     import Glibc
 #endif
 
-/// A 3-node local cluster (`nemtest`, 10.77.194.0/24) for the whole integration suite:
-/// created before its first test, removed after its last one, also when tests fail.
-struct NemesisClusterFixture: SuiteTrait, TestScoping {
+/// The suite cluster of the nemesis integration tests: `nemtest`, 3 nodes on 10.77.194.0/24.
+enum NemesisClusterFixture {
     static let spec = ClusterSpec(name: "nemtest", netIndex: 194, nodeCount: 3)
 
-    @TaskLocal static var nodes: NodesFile?
-
-    var isRecursive: Bool { false }
-
-    func provideScope(
-        for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void
-    ) async throws {
-        let cluster = LocalCluster(spec: Self.spec)
-        _ = try? await cluster.down()
-        var failure: Error?
-        do {
-            let nodes = try await cluster.up()
-            try await Self.$nodes.withValue(nodes) { try await function() }
-        } catch {
-            failure = error
-        }
-        try await cluster.down()
-        if let failure { throw failure }
-    }
+    /// The suite's nodes file (inside a test of a suite with this cluster).
+    static func current() throws -> NodesFile { try LocalClusterTrait.nodes() }
 
     /// A fresh connection set to the suite's nodes.
     static func testCluster() throws -> TestCluster {
-        guard let nodes else { throw ClusterError(.notUp, "the nemesis test cluster is not up") }
+        let nodes = try current()
         return TestCluster(nodes: nodes.nodes, remotes: RemoteSet(nodesFile: nodes))
     }
 }
 
-extension Trait where Self == NemesisClusterFixture {
-    /// Runs the suite against a fresh 3-node local cluster.
-    static var nemesisCluster: NemesisClusterFixture { NemesisClusterFixture() }
+extension Trait where Self == LocalClusterTrait {
+    /// Runs the suite against a fresh local cluster of NemesisClusterFixture.spec.
+    static var nemesisCluster: LocalClusterTrait { .localCluster(NemesisClusterFixture.spec) }
 }
 
-/// Cluster tests create namespaces and need root; elsewhere they are skipped with this reason.
-let isRoot = geteuid() == 0
-let needsRootReason: Comment = "needs root to create a local cluster (network namespaces); run as root, as CI does"
+/// Tests that create namespaces need root; elsewhere they are skipped with this reason.
+let isRoot = LocalClusterTrait.isRoot
+let needsRootReason = LocalClusterTrait.needsRoot
 
 /// Small helpers that look at a node from the outside.
 enum Probe {

@@ -1,6 +1,7 @@
 import Control
 import DB
 import Foundation
+import Generator
 import Testing
 
 @testable import Nemesis
@@ -52,7 +53,7 @@ struct NemesisClusterTests {
         #expect(rules.contains("-s 10.77.194.13/32"))
         #expect(try await Probe.schismChain(cluster, "n1") == nil)
         // A partition on top; heal undoes both, and only what Schism owns.
-        var rng = SeededGenerator(seed: 1)
+        var rng = SplitMix(seed: 1)
         _ = try await nemesis.start(.partitionRandomHalves, using: &rng)
         let report = await nemesis.healAll()
         #expect(report.isClean, "\(report.lines)")
@@ -100,7 +101,7 @@ struct NemesisClusterTests {
             // A controller that starts faults and is dropped without healing, as if killed.
             let journal = try FaultJournal(path: path)
             let crashed = NemesisController(cluster: cluster, database: db, journal: journal)
-            var rng = SeededGenerator(seed: 77)
+            var rng = SplitMix(seed: 77)
             _ = try await crashed.start(.partitionMajoritiesRing, using: &rng)
             _ = try await crashed.start(FaultPlan(kind: .packetLoss, nodes: ["n1"], lossProbability: 0.3))
             _ = try await crashed.start(FaultPlan(kind: .pause, nodes: ["n1", "n3"]))

@@ -1,3 +1,4 @@
+import Generator
 import Testing
 
 @testable import Nemesis
@@ -53,12 +54,12 @@ import Testing
         options.killTargets = [.majority]
         options.clockBumpMilliseconds = 200...300
         for kind in FaultKind.allCases {
-            var a = SeededGenerator(seed: 11)
-            var b = SeededGenerator(seed: 11)
+            var a = SplitMix(seed: 11)
+            var b = SplitMix(seed: 11)
             #expect(FaultPlan.make(kind, nodes: nodes, options: options, using: &a)
                 == FaultPlan.make(kind, nodes: nodes, options: options, using: &b))
         }
-        var rng = SeededGenerator(seed: 2)
+        var rng = SplitMix(seed: 2)
         #expect(FaultPlan.make(.kill, nodes: nodes, options: options, using: &rng).nodes.count == 3)
         let bump = FaultPlan.make(.clockBump, nodes: nodes, options: options, using: &rng)
         #expect((200...300).contains(abs(bump.clockDeltaMilliseconds ?? 0)))

@@ -1,26 +1,3 @@
-/// A seedable random number generator (SplitMix64), so that a seed reproduces a fault schedule.
-///
-/// The helpers in ``Seeded`` are written out here rather than taken from the standard
-/// library, whose algorithms may change between Swift versions: the same seed must pick
-/// the same nodes everywhere.
-public struct SeededGenerator: RandomNumberGenerator, Sendable, Hashable {
-    private var state: UInt64
-
-    /// A generator whose sequence is fixed by `seed`.
-    public init(seed: UInt64) {
-        state = seed
-    }
-
-    /// The next 64 random bits.
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// Reproducible random choices built on any generator (stable across Swift versions).
 public enum Seeded {
     /// A number in `0..<bound` without modulo bias (0 when `bound` <= 1).
