@@ -1,5 +1,6 @@
 import DB
 import History
+import Synchronization
 
 /// Runs the client workers of a test: one task per worker, each with its own client and process number.
 ///
@@ -21,12 +22,14 @@ public struct Workers: Sendable {
         self.rate = rate
     }
 
-    /// Runs `clients.count` workers until `deadline`; `nodes[i]` names worker i's node in the history.
+    /// Runs `clients.count` workers until `deadline` (or, when given, until `maxOperations` have
+    /// been invoked); `nodes[i]` names worker i's node in the history.
     public func run(
         clients: [any Client], nodes: [String], recorder: Recorder, keys: KeyAllocator,
-        until deadline: ContinuousClock.Instant
+        until deadline: ContinuousClock.Instant, maxOperations: Int? = nil
     ) async {
         let count = clients.count
+        let budget = Budget(maxOperations ?? Int.max)
         let period: Duration? = rate > 0 ? .nanoseconds(Int64(Double(count) / rate * 1e9)) : nil
         let start = ContinuousClock.now
         await withTaskGroup(of: Void.self) { group in
@@ -38,7 +41,7 @@ public struct Workers: Sendable {
                     var process = w
                     // Spread the workers' first operations over one period.
                     var next = start + (period.map { $0 * Double(w) / Double(max(1, count)) } ?? .zero)
-                    while !Task.isCancelled, ContinuousClock.now < deadline {
+                    while !Task.isCancelled, ContinuousClock.now < deadline, budget.take() {
                         if let period {
                             if next > ContinuousClock.now {
                                 try? await Task.sleep(until: min(next, deadline), clock: .continuous)
@@ -77,4 +80,14 @@ public struct Workers: Sendable {
             }
         }
     }
+}
+
+/// A count of operations shared by the workers.
+private final class Budget: Sendable {
+    private let left: Atomic<Int>
+
+    init(_ total: Int) { left = Atomic(total) }
+
+    /// Takes one operation from the budget; false once it is spent.
+    func take() -> Bool { left.subtract(1, ordering: .relaxed).newValue >= 0 }
 }
