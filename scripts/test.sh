@@ -5,4 +5,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 swift build --build-tests
-swift test --skip-build
+# One test at a time: the integration suites bring up clusters and time real faults, and on
+# two cores running them side by side only makes their timing noisy.
+swift test --skip-build --no-parallel
