@@ -86,7 +86,7 @@ indirect enum EDNValue {
         case .bool(let b): out += b ? "true" : "false"
         case .int(let i): out += String(i)
         case .double(let d): out += "\(d)"
-        case .string(let s): EDNValue.writeString(s, to: &out)
+        case .string(let s): JSONValue.writeString(s, to: &out)
         case .char(let s): out += EDNValue.charLiteral(s)
         case .keyword(let s): out += ":" + s
         case .symbol(let s): out += s
@@ -112,21 +112,6 @@ indirect enum EDNValue {
             item.write(to: &out)
         }
         out += close
-    }
-
-    private static func writeString(_ s: String, to out: inout String) {
-        out += "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        out += "\""
     }
 
     private static func charLiteral(_ s: String) -> String {
