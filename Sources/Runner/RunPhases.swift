@@ -86,6 +86,9 @@ struct RunPhases: Sendable {
         let schedule = NemesisSchedule(
             seed: run.seed, kinds: workload.faultKinds, intervalSeconds: workload.nemesisIntervalSeconds,
             durationSeconds: workload.timeLimitSeconds)
+        if schedule.actions.isEmpty, !workload.faultKinds.isEmpty {
+            log.info("note: no fault fits in \(workload.timeLimitSeconds) s with a nemesis interval of \(workload.nemesisIntervalSeconds) s (a fault and its heal take two intervals); lower --nemesis-interval or raise --time-limit")
+        }
         log.info("running \(clients.count) clients for \(workload.timeLimitSeconds) s at \(workload.rate > 0 ? "\(Int(workload.rate)) ops/s" : "full speed"); faults: \(workload.faultKinds.isEmpty ? "none" : workload.faultKinds.map(\.rawValue).joined(separator: ", "))")
         let (workerClients, workerNodes) = (clients, nodeNames)
         let main = Task {
