@@ -10,8 +10,8 @@ let package = Package(
     products: [
         .executable(name: "schism", targets: ["schism"]),
         .executable(name: "schism-bench", targets: ["SchismBench"]),
-        .library(name: "History", targets: ["History"]),
-        .library(name: "Checker", targets: ["Checker"]),
+        .library(name: "Histories", targets: ["Histories"]),
+        .library(name: "Checkers", targets: ["Checkers"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -19,20 +19,25 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
+        // Shared basics every target may import: the JSON value, durations, the seeded random
+        // generator, verdicts, exit statuses and the injectable run clock.
+        .target(name: "Basics"),
         // Pure core: operations, histories, codecs and importers.
-        .target(name: "History", linkerSettings: [.linkedLibrary("m")]),
-        // Models and the linearizability search. Pure: no I/O beyond the history.
-        .target(name: "Checker", dependencies: ["History"]),
+        .target(name: "Histories", dependencies: ["Basics"], linkerSettings: [.linkedLibrary("m")]),
+        // Checkers of histories. Pure: no I/O beyond the history.
+        .target(name: "Checkers", dependencies: ["Basics", "Histories"]),
         // Reproducible synthetic histories from a seed (valid, or with an injected violation).
-        .target(name: "Generator", dependencies: ["History"]),
+        .target(name: "SyntheticHistories", dependencies: ["Basics", "Histories"]),
         // Text, JSON and HTML reports of checker results.
-        .target(name: "Report", dependencies: ["History", "Checker"]),
+        .target(name: "Report", dependencies: ["Histories", "Checkers"]),
         // libssh, as Debian's libssh-dev installs it.
         .systemLibrary(
             name: "CLibSSH", pkgConfig: "libssh",
             providers: [.apt(["libssh-dev"])]),
+        // Workload files: YAML sections with line numbers and typed field readers, for plug-ins.
+        .target(name: "Config", dependencies: ["Basics", "Yams"]),
         // Running commands on nodes: the Remote protocol, libssh and local backends, quoting.
-        .target(name: "Control", dependencies: ["CLibSSH", "Yams"]),
+        .target(name: "Control", dependencies: ["Basics", "CLibSSH", "Yams"]),
         // The local cluster of network-namespace hosts.
         .target(name: "Cluster", dependencies: ["Control"]),
         // A fake Remote and helpers for tests of code that runs commands on nodes.
@@ -41,37 +46,37 @@ let package = Package(
         .executableTarget(name: "ControlBench", dependencies: ["Control", "Cluster"]),
         // Systems under test (the lifecycle protocol, etcd) and their clients.
         .target(
-            name: "DB",
+            name: "Systems",
             dependencies: [
-                "Control", "History", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                "Basics", "Config", "Control", "Histories", .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]),
         // Faults and their undo: partitions, kills, pauses, clock skew, packet loss; the fault journal.
-        .target(name: "Nemesis", dependencies: ["Control", "DB", "Generator", "History"]),
+        .target(name: "Faults", dependencies: ["Basics", "Control", "Systems", "SyntheticHistories", "Histories"]),
         // The test runner: workload files, generators, workers, the recorder, the results store.
-        .target(name: "Runner", dependencies: ["History", "Checker", "Generator", "Report", "Control", "Cluster", "DB", "Nemesis", "Yams"]),
+        .target(name: "Runner", dependencies: ["Basics", "Config", "Histories", "Checkers", "SyntheticHistories", "Report", "Control", "Cluster", "Systems", "Faults", "Yams"]),
         // The command-line interface: the only target that parses arguments.
         .executableTarget(
             name: "schism",
-            dependencies: [
-                "History", "Checker", "Generator", "Report", "Control", "Cluster", "DB", "Nemesis", "Runner",
+            dependencies: ["Basics", 
+                "Histories", "Checkers", "SyntheticHistories", "Report", "Control", "Cluster", "Systems", "Faults", "Runner",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // Benchmarks that print numbers (run with -c release).
-        .executableTarget(name: "SchismBench", dependencies: ["History", "Checker", "Generator", "Report", "Runner"]),
+        .executableTarget(name: "SchismBench", dependencies: ["Histories", "Checkers", "SyntheticHistories", "Report", "Runner"]),
         // Helpers shared by the tests: locating ../shared/histories, history builders.
-        .target(name: "SchismTestKit", dependencies: ["History"]),
-        .testTarget(name: "HistoryTests", dependencies: ["History", "SchismTestKit"]),
+        .target(name: "SchismTestKit", dependencies: ["Basics", "Histories"]),
+        .testTarget(name: "HistoriesTests", dependencies: ["Histories", "SchismTestKit"]),
         .testTarget(name: "ControlTests", dependencies: ["Control", "ControlTestKit"]),
         .testTarget(name: "ClusterTests", dependencies: ["Control", "Cluster", "ControlTestKit", "ClusterTestKit"]),
-        .testTarget(name: "CheckerTests", dependencies: ["History", "Checker", "Generator", "SchismTestKit"]),
+        .testTarget(name: "CheckersTests", dependencies: ["Histories", "Checkers", "SyntheticHistories", "SchismTestKit"]),
         // One local cluster per test suite, created and removed by a suite trait.
         .target(name: "ClusterTestKit", dependencies: ["Cluster", "Control"]),
         .testTarget(
             name: "RunnerTests",
-            dependencies: ["Runner", "DB", "Nemesis", "History", "Checker", "Control", "Cluster", "ClusterTestKit", "SchismTestKit"]),
-        .testTarget(name: "ReportTests", dependencies: ["History", "Checker", "Report", "SchismTestKit"]),
-        .testTarget(name: "NemesisTests", dependencies: ["Nemesis", "Control", "Cluster", "DB", "Generator", "History", "ControlTestKit", "ClusterTestKit"]),
-        .testTarget(name: "DBTests", dependencies: ["DB", "Control", "Cluster", "History", "ClusterTestKit"]),
+            dependencies: ["Runner", "Systems", "Faults", "Histories", "Checkers", "Control", "Cluster", "ClusterTestKit", "SchismTestKit"]),
+        .testTarget(name: "ReportTests", dependencies: ["Histories", "Checkers", "Report", "SchismTestKit"]),
+        .testTarget(name: "FaultsTests", dependencies: ["Faults", "Control", "Cluster", "Systems", "SyntheticHistories", "Histories", "ControlTestKit", "ClusterTestKit"]),
+        .testTarget(name: "SystemsTests", dependencies: ["Basics", "Systems", "Control", "Cluster", "Histories", "ClusterTestKit"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,3 +1,5 @@
+import Basics
+
 /// A nodes file (or `--nodes` list) that cannot be used, naming the file, line and field.
 public struct NodesFileError: Error, Sendable, CustomStringConvertible {
     /// The file (or `--nodes`).
@@ -21,7 +23,7 @@ public struct NodesFileError: Error, Sendable, CustomStringConvertible {
     }
 
     /// 66 when the file is missing, 65 when its contents are invalid.
-    public var exitCode: Int32 { fileMissing ? 66 : 65 }
+    public var exitCode: Int32 { fileMissing ? ExitStatus.noInput : ExitStatus.dataError }
 
     /// `file:line: field: message`.
     public var description: String {

@@ -1,3 +1,5 @@
+import Basics
+
 /// An error from running a command or moving a file on a node, with its full context.
 ///
 /// Every error names the node, the command (when there is one), the exit status and the
@@ -61,13 +63,13 @@ public struct RemoteError: Error, Sendable, CustomStringConvertible {
     /// The process exit code for this class of failure (documented in docs/cluster.md).
     public var exitCode: Int32 {
         switch kind {
-        case .hostKeyUnknown, .hostKeyChanged, .authenticationFailed: return 77
-        case .unreachable, .connectionLost: return 69
+        case .hostKeyUnknown, .hostKeyChanged, .authenticationFailed: return ExitStatus.permission
+        case .unreachable, .connectionLost: return ExitStatus.unavailable
         case .timedOut, .commandFailed: return 1
-        case .localFileMissing: return 66
-        case .localFileUnwritable: return 73
+        case .localFileMissing: return ExitStatus.noInput
+        case .localFileUnwritable: return ExitStatus.cannotCreate
         case .transferFailed: return 74
-        case .internalError: return 70
+        case .internalError: return ExitStatus.internalError
         }
     }
 

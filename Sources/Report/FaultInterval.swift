@@ -1,4 +1,4 @@
-import History
+import Histories
 
 /// A fault that was in effect from one nemesis operation to another, such as a partition.
 ///
@@ -47,7 +47,7 @@ public struct FaultInterval: Sendable, Equatable {
     /// so are `fail` ones (it did not). A `stop-<kind>` closes every open interval of that kind (a
     /// stop heals all partitions, restarts every killed node); a start with no stop runs to the end
     /// of the history, the last time recorded. Operations without a time take the last time seen.
-    public static func intervals(in ops: [Operation], summaryChars: Int = 160) -> [FaultInterval] {
+    public static func intervals(in ops: [Op], summaryChars: Int = 160) -> [FaultInterval] {
         var out: [FaultInterval] = []
         var open: [String: [Int]] = [:]  // kind → positions in `out`
         var last: Int64 = 0

@@ -1,5 +1,6 @@
-import Checker
-import History
+import Basics
+import Checkers
+import Histories
 
 /// The machine-readable result of a check: verdict, per-partition verdicts, anomalies and timings.
 ///
@@ -39,7 +40,7 @@ public enum JSONReport {
     }
 
     /// One partition's verdict, counts, timing and anomaly.
-    static func partition(_ p: PartitionResult, _ ops: [Operation]) -> JSONValue {
+    static func partition(_ p: PartitionResult, _ ops: [Op]) -> JSONValue {
         var times: (first: Int64?, last: Int64?) = (nil, nil)
         if let f = p.calls.first { times.first = ops[f.invoke].time }
         if let l = p.calls.last { times.last = ops[l.completion ?? l.invoke].time }
@@ -61,7 +62,7 @@ public enum JSONReport {
     }
 
     /// The anomaly: the prefix as operation indices, the blocking operation, every attempt.
-    static func anomaly(_ a: Anomaly, _ calls: [CallRecord]) -> JSONValue {
+    static func anomaly(_ a: Explanation, _ calls: [CallRecord]) -> JSONValue {
         let byInvoke = Format.callsByInvoke(calls)
         let blockingCompletion = a.blocking.flatMap { byInvoke[$0]?.completion }
         return .object([

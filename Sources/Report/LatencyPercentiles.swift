@@ -1,4 +1,4 @@
-import History
+import Histories
 
 /// Exact latency percentiles of a set of operations, in nanoseconds.
 ///

@@ -5,8 +5,8 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Checker
-import History
+import Checkers
+import Histories
 
 /// The latency-over-time scatter plot of a run: one mark per operation at its invocation time and
 /// latency (log scale), ok as green dots, fail as red crosses, info as amber triangles, faults shaded.
@@ -30,7 +30,7 @@ struct LatencyPlot {
 
     static let plotHeight = 300.0
 
-    init(stats: RunStats, ops: [Operation], maxPoints: Int) {
+    init(stats: RunStats, ops: [Op], maxPoints: Int) {
         var points: [Point] = []
         points.reserveCapacity(stats.calls.count)
         var openEnded = 0

@@ -1,3 +1,5 @@
+import Basics
+
 /// The frame shared by a run report's plots: a time axis from the test's start, a strip with one row
 /// per kind of fault above the plot area, and the fault intervals shaded across it.
 ///

@@ -1,5 +1,5 @@
-import Checker
-import History
+import Checkers
+import Histories
 
 extension RunReport {
     /// The HTML report: one self-contained page (inline CSS, SVG and script; no network access).
@@ -80,7 +80,7 @@ extension RunReport {
         return h + "</section>\n"
     }
 
-    private static func plotsSection(_ s: RunStats, ops: [Operation], maxPoints: Int) -> String {
+    private static func plotsSection(_ s: RunStats, ops: [Op], maxPoints: Int) -> String {
         let latency = LatencyPlot(stats: s, ops: ops, maxPoints: maxPoints)
         let throughput = ThroughputPlot(stats: s)
         var h = "<section class=\"plots\">\n<h2>Latency over time</h2>\n"
@@ -129,7 +129,7 @@ extension RunReport {
         return h + "</section>\n"
     }
 
-    private static func checkSection(_ r: CheckResult?, ops: [Operation], faults: [FaultInterval], limits: ReportLimits) -> String {
+    private static func checkSection(_ r: CheckResult?, ops: [Op], faults: [FaultInterval], limits: ReportLimits) -> String {
         var h = "<section class=\"check\">\n<h2>Linearizability check</h2>\n"
         guard let r else { return h + "<p>The history was not checked.</p>\n</section>\n" }
         h += "<p>" + Format.html(

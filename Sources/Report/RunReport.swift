@@ -1,5 +1,5 @@
-import Checker
-import History
+import Checkers
+import Histories
 
 /// The report of a test run: the checker's verdict, then throughput, latency, faults and the keys
 /// that failed, as text (`renderText`) or as one self-contained HTML page (`renderHTML`).

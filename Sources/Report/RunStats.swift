@@ -1,5 +1,5 @@
-import Checker
-import History
+import Checkers
+import Histories
 
 /// Throughput, latency and faults of a test run, computed from its history. Pure.
 ///

@@ -1,3 +1,5 @@
+import Basics
+
 /// The throughput-over-time plot of a run: completions per second (ok, fail, info) per bucket, with
 /// faults shaded.
 ///

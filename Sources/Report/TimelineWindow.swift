@@ -1,5 +1,6 @@
-import Checker
-import History
+import Basics
+import Checkers
+import Histories
 
 /// The part of one failing partition that the HTML timeline draws in full, and a summary of the rest.
 ///
@@ -17,7 +18,7 @@ struct TimelineWindow {
     /// The data the page's script draws from (see `docs/reports.md`).
     var data: JSONValue
 
-    init(partition p: PartitionResult, ops: [Operation], limits: ReportLimits, faults: [FaultInterval] = []) {
+    init(partition p: PartitionResult, ops: [Op], limits: ReportLimits, faults: [FaultInterval] = []) {
         let calls = p.calls
         var posOf: [Int: Int] = [:]
         posOf.reserveCapacity(calls.count)
@@ -43,7 +44,7 @@ struct TimelineWindow {
         for (i, s) in prefix.enumerated() where posOf[s.op].map(chosen.contains) ?? false {
             order[s.op] = (i + 1, s.stateAfter)
         }
-        var attempts: [Int: Anomaly.Attempt] = [:]
+        var attempts: [Int: Explanation.Attempt] = [:]
         for t in a?.attempts ?? [] { attempts[t.op] = t }
 
         let drawn = positions.map { calls[$0] }
@@ -95,7 +96,7 @@ struct TimelineWindow {
     /// The fault intervals that overlap the drawn operations (by time, or by line when untimed),
     /// at most `limits.nemesisOps`, for the script to shade.
     private static func spans(
-        _ faults: [FaultInterval], _ drawn: [CallRecord], _ ops: [Operation], timed: Bool, limits: ReportLimits
+        _ faults: [FaultInterval], _ drawn: [CallRecord], _ ops: [Op], timed: Bool, limits: ReportLimits
     ) -> [JSONValue] {
         guard let first = drawn.first?.invoke, !faults.isEmpty else { return [] }
         let last = drawn.map { $0.completion ?? $0.invoke }.max() ?? first
@@ -121,7 +122,7 @@ struct TimelineWindow {
 
     /// Nemesis operations recorded between the first and last drawn events, at most `limits.nemesisOps`.
     private static func nemesis(
-        _ drawn: [CallRecord], _ ops: [Operation], timed: Bool, limits: ReportLimits
+        _ drawn: [CallRecord], _ ops: [Op], timed: Bool, limits: ReportLimits
     ) -> [JSONValue] {
         guard let first = drawn.first?.invoke, limits.nemesisOps > 0 else { return [] }
         let last = drawn.map { $0.completion ?? $0.invoke }.max() ?? first
@@ -143,7 +144,7 @@ struct TimelineWindow {
     }
 
     /// A sentence on what the window leaves out: counts, operation indices and time ranges.
-    func omittedText(_ ops: [Operation]) -> String? {
+    func omittedText(_ ops: [Op]) -> String? {
         var parts: [String] = []
         if !omittedBefore.isEmpty { parts.append(Self.describe(omittedBefore, "before", ops)) }
         if !omittedAfter.isEmpty { parts.append(Self.describe(omittedAfter, "after", ops)) }
@@ -151,7 +152,7 @@ struct TimelineWindow {
         return "Not drawn: " + parts.joined(separator: "; ") + "."
     }
 
-    private static func describe(_ calls: [CallRecord], _ side: String, _ ops: [Operation]) -> String {
+    private static func describe(_ calls: [CallRecord], _ side: String, _ ops: [Op]) -> String {
         var s = "\(Format.count(calls.count, "operation")) \(side) the window"
         if let f = calls.first, let l = calls.last {
             s += " (ops \(f.invoke)–\(l.invoke)"

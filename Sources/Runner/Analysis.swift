@@ -1,8 +1,9 @@
-import Checker
+import Basics
+import Checkers
 import Control
-import DB
+import Systems
 import Foundation
-import History
+import Histories
 import Report
 
 /// Checks a run's history and writes `results.json`, `report.txt` and `report.html`.

@@ -1,5 +1,5 @@
 import Foundation
-import Nemesis
+import Faults
 
 /// Follows a nemesis schedule: starts and stops faults at their times and records each in the history.
 struct FaultLoop: Sendable {

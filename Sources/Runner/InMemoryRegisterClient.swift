@@ -1,5 +1,6 @@
-import DB
-import History
+import Basics
+import Systems
+import Histories
 import Synchronization
 
 /// An in-process register store and its clients: linearizable by construction, or stale on purpose.
@@ -19,26 +20,27 @@ public final class InMemoryRegisterStore: Sendable {
 
     /// Applies a request atomically.
     public func apply(_ request: ClientRequest) -> ClientResponse {
-        state.withLock { s in
-            let current = s.values[request.key] ?? .null
+        let key = request.key ?? ""
+        return state.withLock { s in
+            let current = s.values[key] ?? .null
             switch request.f {
             case "read":
                 s.reads += 1
-                if staleReadEvery > 0, s.reads % staleReadEvery == 0, let old = s.previous[request.key],
+                if staleReadEvery > 0, s.reads % staleReadEvery == 0, let old = s.previous[key],
                     old.count >= Self.lag {
                     return ClientResponse(type: .ok, value: old[old.count - Self.lag])
                 }
                 return ClientResponse(type: .ok, value: current)
             case "write":
-                remember(&s.previous, request.key, current)
-                s.values[request.key] = request.value
+                remember(&s.previous, key, current)
+                s.values[key] = request.value
                 return ClientResponse(type: .ok, value: request.value)
             case "cas":
                 guard let pair = request.value.arrayValue, pair.count == 2, pair[0] == current else {
                     return ClientResponse(type: .fail, value: request.value, error: "compare failed")
                 }
-                remember(&s.previous, request.key, current)
-                s.values[request.key] = pair[1]
+                remember(&s.previous, key, current)
+                s.values[key] = pair[1]
                 return ClientResponse(type: .ok, value: request.value)
             default:
                 return ClientResponse(type: .fail, value: request.value, error: "unknown function \(request.f)")

@@ -1,6 +1,7 @@
-import DB
-import Generator
-import History
+import Basics
+import Systems
+import SyntheticHistories
+import Histories
 import Synchronization
 
 /// Hands out keys: each key gets `opsPerKey` operations, then every worker moves to a fresh one.

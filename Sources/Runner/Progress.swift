@@ -1,5 +1,5 @@
 import Foundation
-import Nemesis
+import Faults
 import Synchronization
 
 #if canImport(Glibc)

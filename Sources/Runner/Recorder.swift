@@ -1,5 +1,6 @@
-import DB
-import History
+import Basics
+import Systems
+import Histories
 import Synchronization
 
 /// Streams a run's history to `history.jsonl` as it happens, from many workers at once.
@@ -33,7 +34,7 @@ public final class Recorder: Sendable {
         return d.components.seconds * 1_000_000_000 + d.components.attoseconds / 1_000_000_000
     }
 
-    private func append(_ make: (Int, Int64) -> Operation) {
+    private func append(_ make: (Int, Int64) -> Op) {
         state.withLock { s in
             // The time is read under the lock, so that times follow line order.
             let op = make(s.next, elapsedNanoseconds())
@@ -47,7 +48,7 @@ public final class Recorder: Sendable {
     /// Records an invocation; call it before sending the request.
     public func invoke(process: Int, _ request: ClientRequest, node: String? = nil) {
         append { i, t in
-            Operation(index: i, time: t, process: .client(process), type: .invoke, f: request.f, key: request.key,
+            Op(index: i, time: t, process: .client(process), type: .invoke, f: request.f, key: request.key,
                       value: request.value, node: node)
         }
     }
@@ -55,14 +56,14 @@ public final class Recorder: Sendable {
     /// Records a completion; call it after the response arrived.
     public func complete(process: Int, _ request: ClientRequest, _ response: ClientResponse, node: String? = nil) {
         append { i, t in
-            Operation(index: i, time: t, process: .client(process), type: response.type, f: request.f,
+            Op(index: i, time: t, process: .client(process), type: response.type, f: request.f,
                       key: request.key, value: response.value, error: response.error, node: node)
         }
     }
 
     /// Records a fault or its undo as a nemesis `info` operation.
     public func nemesis(f: String, value: JSONValue, error: String? = nil) {
-        append { i, t in Operation(index: i, time: t, process: .nemesis, type: .info, f: f, value: value, error: error) }
+        append { i, t in Op(index: i, time: t, process: .nemesis, type: .info, f: f, value: value, error: error) }
     }
 
     /// Completions so far by type, and invocations (`invoke`).

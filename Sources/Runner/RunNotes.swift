@@ -1,11 +1,11 @@
 import Control
-import DB
-import Nemesis
+import Systems
+import Faults
 
 /// What a person must know before trusting a run, said plainly in the output and the reports.
 enum RunNotes {
     /// Notes known before the run: faults that cannot reach the system under test.
-    static func before(workload: Workload, nodes: [NodeConfig], database: any Database, nemesis: NemesisController) -> [String] {
+    static func before(workload: Workload, nodes: [NodeConfig], database: any SystemUnderTest, nemesis: NemesisController) -> [String] {
         var notes: [String] = []
         let clock = workload.faultKinds.contains { $0.family == .clock }
         let faketime = nodes.filter { $0.clock == .faketime }.map(\.name)

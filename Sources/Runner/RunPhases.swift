@@ -1,9 +1,10 @@
-import Checker
+import Basics
+import Checkers
 import Control
-import DB
+import Systems
 import Foundation
-import History
-import Nemesis
+import Histories
+import Faults
 
 /// The phases of one run, in order: record the test, connect, set up, drive, heal, collect, tear down, analyse.
 struct RunPhases: Sendable {
@@ -15,7 +16,7 @@ struct RunPhases: Sendable {
 
     private var workload: Workload { run.workload }
     private var cluster: TestCluster { run.cluster }
-    private var database: any Database { run.database }
+    private var database: any SystemUnderTest { run.database }
 
     func execute() async -> TestRun.Outcome {
         let version = (try? await database.version()) ?? "unknown"
@@ -23,7 +24,7 @@ struct RunPhases: Sendable {
         let unreachable = await cluster.remotes.connectAll()
         if !unreachable.isEmpty {
             for e in unreachable { log.info("cannot reach \(e.node): \(e)") }
-            return failed(RunFailure.unavailable, "\(unreachable.count) node(s) unreachable; see \(folder.log)")
+            return failed(ExitStatus.unavailable, "\(unreachable.count) node(s) unreachable; see \(folder.log)")
         }
         log.info("setting up \(database.name) \(version) on \(cluster.nodes.count) nodes")
         do {
@@ -31,7 +32,7 @@ struct RunPhases: Sendable {
         } catch {
             log.info("setup failed: \(error)")
             await collectAndTearDown()
-            return failed(RunFailure.unavailable, "\(database.name) did not start: \(error.message); see \(folder.log) and \(folder.path)/nodes/")
+            return failed(ExitStatus.unavailable, "\(database.name) did not start: \(error.message); see \(folder.log) and \(folder.path)/nodes/")
         }
         let recorder: Recorder
         let journal: FaultJournal
@@ -40,7 +41,7 @@ struct RunPhases: Sendable {
             journal = try FaultJournal(path: folder.faults)
         } catch {
             await collectAndTearDown()
-            return failed(RunFailure.cannotCreate, "cannot write the history or fault journal in \(folder.path): \(error)")
+            return failed(ExitStatus.cannotCreate, "cannot write the history or fault journal in \(folder.path): \(error)")
         }
         var options = NemesisOptions()
         options.databaseReadsLibcTime = (database as? EtcdDatabase).map { EtcdDatabase.readsClockThroughLibc(binaryPath: $0.config.binaryPath) }
@@ -60,8 +61,8 @@ struct RunPhases: Sendable {
                                 started: Date(timeIntervalSinceNow: -(ContinuousClock.now - start).seconds))
         let verdict = analysis.run()
         try? folder.linkLatest()
-        var code = verdict?.exitCode ?? RunFailure.internalError
-        if interrupted { code = RunFailure.interrupted(stop.signal) }
+        var code = verdict?.exitCode ?? ExitStatus.internalError
+        if interrupted { code = ExitStatus.interrupted(stop.signal) }
         return TestRun.Outcome(verdict: verdict, folder: folder, exitCode: code,
                                failure: interrupted ? "interrupted by signal \(stop.signal); faults healed, results written" : nil)
     }

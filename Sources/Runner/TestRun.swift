@@ -1,8 +1,9 @@
-import Checker
+import Basics
+import Checkers
 import Control
-import DB
+import Systems
 import Foundation
-import Nemesis
+import Faults
 
 /// One run of `schism test`: set up the system, drive clients under faults, heal, check, report.
 ///
@@ -12,12 +13,12 @@ public struct TestRun: Sendable {
     public let workload: Workload
     public let seed: UInt64
     public let cluster: TestCluster
-    public let database: any Database
+    public let database: any SystemUnderTest
     public let clients: any ClientFactory
     public let resultsRoot: String
 
     public init(
-        workload: Workload, seed: UInt64, cluster: TestCluster, database: any Database, clients: any ClientFactory,
+        workload: Workload, seed: UInt64, cluster: TestCluster, database: any SystemUnderTest, clients: any ClientFactory,
         resultsRoot: String
     ) {
         self.workload = workload
@@ -43,7 +44,7 @@ public struct TestRun: Sendable {
     public func run(stop: StopSignal, say: @escaping @Sendable (String) -> Void) async -> Outcome {
         let folder: RunFolder
         do { folder = try RunFolder.create(root: resultsRoot, workload: workload.name) } catch {
-            return Outcome(verdict: nil, folder: nil, exitCode: RunFailure.cannotCreate,
+            return Outcome(verdict: nil, folder: nil, exitCode: ExitStatus.cannotCreate,
                            failure: "cannot create the results folder under \(resultsRoot): \(error.localizedDescription)")
         }
         let start = ContinuousClock.now
@@ -53,16 +54,4 @@ public struct TestRun: Sendable {
         let phases = RunPhases(run: self, folder: folder, log: log, stop: stop, start: start)
         return await phases.execute()
     }
-}
-
-/// Exit statuses of `schism test` when the run itself failed (documented in docs/cli.md).
-public enum RunFailure {
-    /// A node, the cluster or the system under test could not be reached or started.
-    public static let unavailable: Int32 = 69
-    /// A bug or an unexpected failure in Schism.
-    public static let internalError: Int32 = 70
-    /// The results folder or a file in it cannot be written.
-    public static let cannotCreate: Int32 = 73
-    /// Stopped by a signal: 128 + the signal (130 for SIGINT, 143 for SIGTERM); results are written.
-    public static func interrupted(_ signal: Int32) -> Int32 { 128 + signal }
 }

@@ -1,5 +1,5 @@
-import DB
-import History
+import Systems
+import Histories
 import Synchronization
 
 /// Runs the client workers of a test: one task per worker, each with its own client and process number.

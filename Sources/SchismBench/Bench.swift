@@ -1,7 +1,8 @@
-import Checker
+import Basics
+import Checkers
 import Foundation
-import Generator
-import History
+import SyntheticHistories
+import Histories
 import Runner
 
 /// Benchmarks that print numbers: `swift run -c release schism-bench [checker|big-check FILE]`.
@@ -94,10 +95,10 @@ enum Bench {
     /// Generates the 1M-op history and checks it in a child process, for its own peak memory.
     static func big(violation: Bool) throws {
         let path = NSTemporaryDirectory() + "schism-bench-1m-\(violation ? "bad" : "ok").jsonl"
-        let config = HistoryGenerator.Config(model: "kv", operations: 1_000_000, keys: 1_000, processes: 30, crashes: 5, violation: violation, seed: 42)
+        let config = HistorySynthesizer.Config(model: "kv", operations: 1_000_000, keys: 1_000, processes: 30, crashes: 5, violation: violation, seed: 42)
         if !FileManager.default.fileExists(atPath: path) {
             let writer = try HistoryWriter(path: path)
-            try HistoryGenerator(config).generate { try writer.append($0) }
+            try HistorySynthesizer(config).generate { try writer.append($0) }
             try writer.close()
         }
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0

@@ -1,13 +1,14 @@
-import History
+import Basics
+import Histories
 
 /// Builds histories in tests, one invocation or completion at a time, with dense indices.
 public struct HistoryBuilder: Sendable {
-    public private(set) var operations: [Operation] = []
+    public private(set) var operations: [Op] = []
 
     public init() {}
 
     private mutating func add(_ p: Int, _ type: OpType, _ f: String, _ v: JSONValue, _ key: String?) {
-        operations.append(Operation(
+        operations.append(Op(
             index: operations.count, time: Int64(operations.count) * 1_000_000, process: .client(p),
             type: type, f: f, key: key, value: v))
     }
@@ -30,7 +31,7 @@ public struct HistoryBuilder: Sendable {
 
     /// A nemesis event, which checkers skip.
     public mutating func nemesis(_ f: String, _ v: JSONValue = .null) {
-        operations.append(Operation(index: operations.count, process: .nemesis, type: .info, f: f, value: v))
+        operations.append(Op(index: operations.count, process: .nemesis, type: .info, f: f, value: v))
     }
 
     /// The history built so far.

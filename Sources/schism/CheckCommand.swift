@@ -1,7 +1,8 @@
 import ArgumentParser
-import Checker
+import Basics
+import Checkers
 import Foundation
-import History
+import Histories
 import Runner
 
 /// `schism check`: checks histories for linearizability and reports per file.
@@ -99,7 +100,7 @@ struct CheckCommand: ParsableCommand {
         for path in paths {
             var isDir: ObjCBool = false
             guard fm.fileExists(atPath: path, isDirectory: &isDir) else {
-                throw exitWith(UserFacingError(message: "\(path): no such file or folder", code: SchismExit.noInput))
+                throw exitWith(UserFacingError(message: "\(path): no such file or folder", code: ExitStatus.noInput))
             }
             if !isDir.boolValue {
                 files.append(path)
@@ -111,7 +112,7 @@ struct CheckCommand: ParsableCommand {
                 .filter { fm.fileExists(atPath: $0, isDirectory: &isDir) && !isDir.boolValue }
                 .sorted()
             if found.isEmpty {
-                throw exitWith(UserFacingError(message: "\(path): the folder holds no files", code: SchismExit.noInput))
+                throw exitWith(UserFacingError(message: "\(path): the folder holds no files", code: ExitStatus.noInput))
             }
             files += found
         }
@@ -123,7 +124,7 @@ struct CheckCommand: ParsableCommand {
         do {
             history = try HistoryReader.read(path: file, format: format.flatMap(HistoryFormat.init(rawValue:)))
         } catch {
-            return FileOutcome(file: file, error: error.description, code: error.line == 0 && error.column == 0 && !FileManager.default.isReadableFile(atPath: file) ? SchismExit.noInput : SchismExit.dataError)
+            return FileOutcome(file: file, error: error.description, code: error.line == 0 && error.column == 0 && !FileManager.default.isReadableFile(atPath: file) ? ExitStatus.noInput : ExitStatus.dataError)
         }
         let chosen = model.flatMap(Models.named) ?? Models.infer(functions: Set(history.operations.lazy.filter { $0.process != .nemesis }.map(\.f)))
         let options = CheckOptions(
@@ -134,7 +135,7 @@ struct CheckCommand: ParsableCommand {
             let result = try LinearizabilityChecker(model: chosen, options: options).check(history)
             return FileOutcome(file: file, history: history, result: result)
         } catch {
-            return FileOutcome(file: file, error: "\(file): \(error.description)", code: SchismExit.dataError)
+            return FileOutcome(file: file, error: "\(file): \(error.description)", code: ExitStatus.dataError)
         }
     }
 
@@ -150,7 +151,7 @@ struct CheckCommand: ParsableCommand {
         do {
             try CheckOutput.writeHTML(outcomes, to: html, several: several)
         } catch {
-            throw exitWith(UserFacingError(message: "cannot write the HTML report to \(html): \(error)", code: SchismExit.cannotCreate))
+            throw exitWith(UserFacingError(message: "cannot write the HTML report to \(html): \(error)", code: ExitStatus.cannotCreate))
         }
     }
 }

@@ -1,6 +1,7 @@
-import Checker
+import Basics
+import Checkers
 import Foundation
-import History
+import Histories
 import Report
 
 /// What checking one file gave: a result, or the error that stopped it.
@@ -53,10 +54,10 @@ enum CheckOutput {
     /// Unreadable input wins (66, then 65), then invalid (1), unknown (2), valid (0).
     static func exitCode(_ outcomes: [FileOutcome]) -> Int32 {
         let codes = Set(outcomes.map(\.code))
-        for c in [SchismExit.noInput, SchismExit.dataError, SchismExit.invalid, SchismExit.unknown] where codes.contains(c) {
+        for c in [ExitStatus.noInput, ExitStatus.dataError, ExitStatus.invalid, ExitStatus.unknown] where codes.contains(c) {
             return c
         }
-        return SchismExit.valid
+        return ExitStatus.valid
     }
 
     /// A JSON array with one object per file: the JSON report, or `{"file", "error"}`.

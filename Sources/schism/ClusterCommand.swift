@@ -1,3 +1,4 @@
+import Basics
 import ArgumentParser
 import Cluster
 import Control
@@ -90,7 +91,7 @@ struct ClusterCommand: AsyncParsableCommand {
             }
             if !healthy {
                 print("repair with: schism cluster up --name \(cluster.spec.name)")
-                throw ExitCode(69)
+                throw ExitCode(ExitStatus.unavailable)
             }
         }
     }

@@ -1,3 +1,4 @@
+import Basics
 import ArgumentParser
 import Cluster
 import Control
@@ -28,7 +29,7 @@ struct ExecCommand: AsyncParsableCommand {
         let argv = command.first == "--" ? Array(command.dropFirst()) : command
         guard !argv.isEmpty else {
             printError("schism exec: give a command after --, e.g. `schism exec -- uname -a`")
-            throw ExitCode(64)
+            throw ExitCode(ExitStatus.usage)
         }
         let nodes: NodesFile
         do { nodes = try nodeOptions.resolve() } catch { throw controlExit(for: error) }

@@ -1,6 +1,7 @@
+import Basics
 import ArgumentParser
-import Generator
-import History
+import SyntheticHistories
+import Histories
 
 /// `schism generate`: writes a reproducible synthetic history from a seed.
 struct GenerateCommand: ParsableCommand {
@@ -13,7 +14,7 @@ struct GenerateCommand: ParsableCommand {
             before the read began, which no order can explain. The same seed gives the same file.
             """)
 
-    @Option(help: "The workload: \(HistoryGenerator.models.joined(separator: " or ")).")
+    @Option(help: "The workload: \(HistorySynthesizer.models.joined(separator: " or ")).")
     var model = "kv"
 
     @Option(help: "Client operations to complete.")
@@ -38,8 +39,8 @@ struct GenerateCommand: ParsableCommand {
     var output: String
 
     func validate() throws {
-        guard HistoryGenerator.models.contains(model) else {
-            throw ValidationError("unknown --model \(model); choose \(HistoryGenerator.models.joined(separator: " or "))")
+        guard HistorySynthesizer.models.contains(model) else {
+            throw ValidationError("unknown --model \(model); choose \(HistorySynthesizer.models.joined(separator: " or "))")
         }
         guard ops > 0, keys > 0, processes > 0, crashes >= 0 else {
             throw ValidationError("--ops, --keys and --processes must be positive and --crashes not negative")
@@ -47,16 +48,16 @@ struct GenerateCommand: ParsableCommand {
     }
 
     func run() throws {
-        let config = HistoryGenerator.Config(
+        let config = HistorySynthesizer.Config(
             model: model, operations: ops, keys: keys, processes: processes, crashes: crashes,
             violation: violation, seed: seed)
         do {
             let writer = try HistoryWriter(path: output)
-            try HistoryGenerator(config).generate { try writer.append($0) }
+            try HistorySynthesizer(config).generate { try writer.append($0) }
             try writer.close()
             print("wrote \(writer.count) lines (\(ops) operations, \(keys) keys, \(processes) processes, seed \(seed)\(violation ? ", one stale read" : "")) to \(output)")
         } catch let e as HistoryError {
-            throw exitWith(UserFacingError(message: "cannot write \(output): \(e.message)", code: SchismExit.cannotCreate))
+            throw exitWith(UserFacingError(message: "cannot write \(output): \(e.message)", code: ExitStatus.cannotCreate))
         }
     }
 }

@@ -1,7 +1,8 @@
+import Basics
 import ArgumentParser
 import Control
 import Foundation
-import Nemesis
+import Faults
 
 /// `schism heal`: undo every fault Schism may have left on the nodes, e.g. after a killed run.
 struct HealCommand: AsyncParsableCommand {
@@ -28,13 +29,13 @@ struct HealCommand: AsyncParsableCommand {
         if let journal {
             guard FileManager.default.fileExists(atPath: journal) else {
                 printError("schism: no such fault journal: \(journal)")
-                throw ExitCode(66)
+                throw ExitCode(ExitStatus.noInput)
             }
             do {
                 events = try FaultJournal.read(path: journal)
             } catch {
                 printError("schism: \(error)")
-                throw ExitCode(65)
+                throw ExitCode(ExitStatus.dataError)
             }
         }
         let nodes: NodesFile
@@ -56,6 +57,6 @@ struct HealCommand: AsyncParsableCommand {
             }
         }
         if let worst = connectFailures.map(\.exitCode).max() { throw ExitCode(worst) }
-        if !report.isClean { throw ExitCode(1) }
+        if !report.isClean { throw ExitCode(ExitStatus.invalid) }
     }
 }

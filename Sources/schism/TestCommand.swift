@@ -1,6 +1,7 @@
 import ArgumentParser
+import Basics
 import Control
-import DB
+import Systems
 import Foundation
 import Runner
 
@@ -57,7 +58,7 @@ struct TestCommand: AsyncParsableCommand {
         guard FileManager.default.isExecutableFile(atPath: database.config.binaryPath) else {
             throw exitWith(UserFacingError(
                 message: "no etcd binary at \(database.config.binaryPath); install Debian's etcd-server (apt-get install etcd-server) or set db.binary in the workload",
-                code: SchismExit.noInput))
+                code: ExitStatus.noInput))
         }
         let clients = EtcdClientFactory(serializableReads: w.reads == "serializable")
         let stop = StopSignal()
@@ -79,10 +80,10 @@ struct TestCommand: AsyncParsableCommand {
         let path = workload ?? (FileManager.default.fileExists(atPath: "Workloads/etcd-register.yml") ? "Workloads/etcd-register.yml" : nil)
         guard let path else { return Workload() }
         guard FileManager.default.fileExists(atPath: path) else {
-            throw exitWith(UserFacingError(message: "\(path): no such workload file", code: SchismExit.noInput))
+            throw exitWith(UserFacingError(message: "\(path): no such workload file", code: ExitStatus.noInput))
         }
         do { return try WorkloadParser.read(path: path) } catch {
-            throw exitWith(UserFacingError(message: error.description, code: SchismExit.dataError))
+            throw exitWith(UserFacingError(message: error.description, code: ExitStatus.dataError))
         }
     }
 

@@ -1,9 +1,10 @@
-import Checker
-import History
+import Basics
+import Checkers
+import Histories
 
 /// Builds histories in code for the report tests.
 struct OpBuilder {
-    private(set) var ops: [Operation] = []
+    private(set) var ops: [Op] = []
     /// Nanoseconds; each event advances it by `step`.
     var now: Int64 = 1_000_000
     var step: Int64 = 1_000
@@ -28,8 +29,8 @@ struct OpBuilder {
         complete(p, type, f, key: key, output)
     }
 
-    private mutating func add(_ p: Process, _ t: OpType, _ f: String, _ key: String?, _ v: JSONValue, _ err: String?) {
-        ops.append(Operation(index: ops.count, time: now, process: p, type: t, f: f, key: key, value: v, error: err))
+    private mutating func add(_ p: ProcessID, _ t: OpType, _ f: String, _ key: String?, _ v: JSONValue, _ err: String?) {
+        ops.append(Op(index: ops.count, time: now, process: p, type: t, f: f, key: key, value: v, error: err))
         now += step
     }
 

@@ -1,6 +1,7 @@
-import Checker
+import Basics
+import Checkers
 import Foundation
-import History
+import Histories
 import Report
 import Testing
 

@@ -1,10 +1,11 @@
-import Checker
-import History
+import Basics
+import Checkers
+import Histories
 import Report
 
 /// Builds run histories with explicit times, for the run report's tests.
 struct TimedBuilder {
-    private(set) var ops: [Operation] = []
+    private(set) var ops: [Op] = []
 
     /// A client event at `ms` milliseconds.
     mutating func client(_ p: Int, _ type: OpType, _ f: String, at ms: Int64, key: String? = "k", _ value: JSONValue = .null) {
@@ -13,15 +14,15 @@ struct TimedBuilder {
 
     /// A client event at `nanos` nanoseconds.
     mutating func client(_ p: Int, _ type: OpType, _ f: String, nanos: Int64, key: String? = "k", _ value: JSONValue = .null) {
-        add(Operation(index: 0, time: nanos, process: .client(p), type: type, f: f, key: key, value: value))
+        add(Op(index: 0, time: nanos, process: .client(p), type: type, f: f, key: key, value: value))
     }
 
     /// A nemesis event at `ms` milliseconds.
     mutating func nemesis(_ f: String, at ms: Int64, _ value: JSONValue = .null, type: OpType = .info) {
-        add(Operation(index: 0, time: ms * 1_000_000, process: .nemesis, type: type, f: f, value: value))
+        add(Op(index: 0, time: ms * 1_000_000, process: .nemesis, type: type, f: f, value: value))
     }
 
-    private mutating func add(_ op: Operation) {
+    private mutating func add(_ op: Op) {
         var op = op
         op.index = ops.count
         ops.append(op)
@@ -42,7 +43,7 @@ enum SyntheticRun {
         let span = Int64(seconds * 1e9)
         // Faults: a partition from 20% to 40% of the run, a kill from 55% to 65%, a pause left open at 90%.
         let partition = (span / 5)...(2 * span / 5), kill = (11 * span / 20)...(13 * span / 20)
-        var events: [(time: Int64, op: Operation)] = []
+        var events: [(time: Int64, op: Op)] = []
         events.reserveCapacity(2 * calls + 8)
         let perClient = calls / clients
         let gap = span / Int64(max(1, perClient))
@@ -68,8 +69,8 @@ enum SyntheticRun {
                 }
                 // An info write may never take effect: reads keep seeing the last ok write.
                 if !isRead, outcome == .ok { written[key] = Int64(i) }
-                events.append((t, Operation(index: 0, time: t, process: .client(p), type: .invoke, f: isRead ? "read" : "write", key: key, value: isRead ? .null : v)))
-                events.append((t + latency, Operation(index: 0, time: t + latency, process: .client(p), type: outcome, f: isRead ? "read" : "write", key: key, value: outcome == .ok ? result : (isRead ? .null : v), error: outcome == .ok ? nil : "timeout")))
+                events.append((t, Op(index: 0, time: t, process: .client(p), type: .invoke, f: isRead ? "read" : "write", key: key, value: isRead ? .null : v)))
+                events.append((t + latency, Op(index: 0, time: t + latency, process: .client(p), type: outcome, f: isRead ? "read" : "write", key: key, value: outcome == .ok ? result : (isRead ? .null : v), error: outcome == .ok ? nil : "timeout")))
                 t += max(latency + 1, gap)
             }
         }
@@ -77,7 +78,7 @@ enum SyntheticRun {
         for (t, f, v) in [(partition.lowerBound, "start-partition", grudge), (partition.upperBound, "stop-partition", JSONValue.null),
                           (kill.lowerBound, "start-kill", .array([.string("n2")])), (kill.upperBound, "stop-kill", .null),
                           (9 * span / 10, "start-pause", .array([.string("n4")]))] {
-            events.append((t, Operation(index: 0, time: t, process: .nemesis, type: .info, f: f, value: v)))
+            events.append((t, Op(index: 0, time: t, process: .nemesis, type: .info, f: f, value: v)))
         }
         events.sort { $0.time < $1.time }
         return History(operations: events.enumerated().map { i, e in

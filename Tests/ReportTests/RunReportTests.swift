@@ -1,6 +1,6 @@
-import Checker
+import Checkers
 import Foundation
-import History
+import Histories
 import Report
 import Testing
 

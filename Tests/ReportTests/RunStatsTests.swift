@@ -1,5 +1,5 @@
-import Checker
-import History
+import Checkers
+import Histories
 import Report
 import Testing
 

@@ -1,7 +1,7 @@
-import Checker
-import DB
+import Checkers
+import Systems
 import Foundation
-import History
+import Histories
 import Runner
 import Testing
 

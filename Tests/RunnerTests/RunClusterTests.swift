@@ -1,10 +1,10 @@
-import Checker
+import Checkers
 import Cluster
 import ClusterTestKit
 import Control
-import DB
+import Systems
 import Foundation
-import Nemesis
+import Faults
 import Runner
 import Testing
 

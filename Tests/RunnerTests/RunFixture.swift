@@ -1,9 +1,10 @@
+import Basics
 import ClusterTestKit
 import Control
-import DB
+import Systems
 import Foundation
-import History
-import Nemesis
+import Histories
+import Faults
 import Runner
 import Testing
 

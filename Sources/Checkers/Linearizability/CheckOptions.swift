@@ -1,0 +1,68 @@
+import Basics
+import Histories
+
+/// How to check a history.
+public struct CheckOptions: Sendable {
+    /// The initial value (nil: the model's default).
+    public var initial: JSONValue?
+    /// Check each key separately (P-compositionality). Off: the state is the whole history's.
+    public var partitionByKey: Bool
+    /// Give up (verdict unknown) after this long overall.
+    public var timeoutSeconds: Double?
+    /// Give up on one partition after this long.
+    public var partitionTimeoutSeconds: Double?
+    /// Partitions checked at once (default: every core).
+    public var parallelism: Int
+    /// Read an `ok` completion whose value is `null` as "value unknown" (Knossos) rather than
+    /// "no value" (Porcupine, Schism). `CheckOptions.nullReadsAreUnknown(for:)` picks by format.
+    public var nullReadsAreUnknown: Bool
+
+    public init(
+        initial: JSONValue? = nil, partitionByKey: Bool = true, timeoutSeconds: Double? = nil,
+        partitionTimeoutSeconds: Double? = nil, parallelism: Int = CheckOptions.coreCount,
+        nullReadsAreUnknown: Bool = false
+    ) {
+        self.nullReadsAreUnknown = nullReadsAreUnknown
+        self.initial = initial
+        self.partitionByKey = partitionByKey
+        self.timeoutSeconds = timeoutSeconds
+        self.partitionTimeoutSeconds = partitionTimeoutSeconds
+        self.parallelism = max(1, parallelism)
+    }
+
+    /// The reading of `null` results that the format's own tools use: Jepsen/Knossos EDN
+    /// records a read whose value it did not learn as `nil`, so EDN histories read it as unknown.
+    public static func nullReadsAreUnknown(for format: HistoryFormat) -> Bool {
+        format == .edn
+    }
+
+    /// The number of online cores.
+    public static var coreCount: Int {
+        #if canImport(Glibc)
+        return max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+        #else
+        return 1
+        #endif
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A history the checker cannot read: calls that do not pair, or operations the model does not know.
+public struct CheckError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// Index of the operation at fault, if any.
+    public var index: Int?
+    public var message: String
+
+    public init(index: Int?, message: String) {
+        self.index = index
+        self.message = message
+    }
+
+    public var description: String {
+        if let index { return "operation \(index): \(message)" }
+        return message
+    }
+}

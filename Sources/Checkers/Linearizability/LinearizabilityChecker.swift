@@ -1,0 +1,136 @@
+import Basics
+import Dispatch
+import Histories
+import Synchronization
+
+/// Checks histories for linearizability against a model, partition by partition, on every core.
+public struct LinearizabilityChecker: Sendable {
+    public let model: any Model
+    public let options: CheckOptions
+
+    public init(model: any Model, options: CheckOptions = CheckOptions()) {
+        self.model = model
+        self.options = options
+    }
+
+    /// Checks the history. Throws when its operations do not pair up or the model cannot read one.
+    public func check(_ history: History) throws(CheckError) -> CheckResult {
+        try check(operations: history.operations)
+    }
+
+    /// Checks operations in real-time order (`ops[i].index == i`).
+    public func check(operations ops: [Op]) throws(CheckError) -> CheckResult {
+        // Built-in models get a specialised search; any other model runs through its witness table.
+        switch model {
+        case let m as RegisterModel: return try run(m, ops)
+        case let m as KVModel: return try run(m, ops)
+        case let m as MutexModel: return try run(m, ops)
+        case let m as MultiRegisterModel: return try run(m, ops)
+        case let m as SetModel: return try run(m, ops)
+        default: return try run(model, ops)
+        }
+    }
+
+    private final class Shared: Sendable {
+        let next = Atomic<Int>(0)
+        let cancelled = Atomic<Bool>(false)
+        let results: Mutex<[Result<PartitionResult, CheckError>?]>
+
+        init(count: Int) { results = Mutex(Array(repeating: nil, count: count)) }
+    }
+
+    private func run<M: Model>(_ model: M, _ ops: [Op]) throws(CheckError) -> CheckResult {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let calls: [CallRecord]
+        do { calls = try Pairing.calls(ops) } catch { throw CheckError(index: error.index, message: error.message) }
+        let initial: M.State
+        do { initial = try model.initialState(options.initial) } catch {
+            throw CheckError(index: nil, message: "initial value: \(error.message)")
+        }
+
+        let (keys, groups) = partition(calls, ops)
+        let overall = options.timeoutSeconds.map { start + .nanoseconds(Int64($0 * 1e9)) }
+        let perPartition = options.partitionTimeoutSeconds
+        // Largest partitions first, so that one long search does not start last.
+        let schedule = groups.indices.sorted { groups[$0].count > groups[$1].count }
+        let shared = Shared(count: groups.count)
+        let workers = min(options.parallelism, max(1, groups.count))
+        let opts = options
+
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            while true {
+                let n = shared.next.wrappingAdd(1, ordering: .relaxed).oldValue
+                if n >= schedule.count { return }
+                let g = schedule[n]
+                let pStart = clock.now
+                var deadline = overall
+                if let p = perPartition {
+                    let d = pStart + .nanoseconds(Int64(p * 1e9))
+                    deadline = deadline.map { min($0, d) } ?? d
+                }
+                let search = PartitionSearch(model: model, ops: ops, key: keys[g], calls: groups[g], initial: initial,
+                    nullReadsAreUnknown: opts.nullReadsAreUnknown)
+                let result: Result<PartitionResult, CheckError>
+                if let overall, clock.now >= overall {
+                    result = .success(PartitionResult(
+                        key: keys[g], verdict: .unknown, calls: groups[g], searchedCount: 0, elapsedSeconds: 0,
+                        note: "not checked: the time limit of \(opts.timeoutSeconds ?? 0) s was reached first", anomaly: nil))
+                } else {
+                    do throws(CheckError) {
+                        result = .success(try search.run(
+                            shouldStop: {
+                                shared.cancelled.load(ordering: .relaxed) || deadline.map { clock.now >= $0 } ?? false
+                            },
+                            stopReason: {
+                                if shared.cancelled.load(ordering: .relaxed) { return "cancelled" }
+                                if let overall, clock.now >= overall {
+                                    return "timed out: the time limit of \(opts.timeoutSeconds ?? 0) s was reached"
+                                }
+                                return "timed out after \(perPartition ?? 0) s on this partition"
+                            }))
+                    } catch {
+                        result = .failure(error)
+                        shared.cancelled.store(true, ordering: .relaxed)
+                    }
+                }
+                shared.results.withLock { $0[g] = result }
+            }
+        }
+
+        var partitions: [PartitionResult] = []
+        var firstError: CheckError?
+        for r in shared.results.withLock({ $0 }) {
+            switch r {
+            case .success(let p)?: partitions.append(p)
+            case .failure(let e)?:
+                if firstError == nil || (e.index ?? .max) < (firstError?.index ?? .max) { firstError = e }
+            case nil: break
+            }
+        }
+        if let firstError { throw firstError }
+        let verdict = partitions.reduce(Verdict.valid) { $0.merged(with: $1.verdict) }
+        return CheckResult(
+            model: model.name, verdict: verdict, partitions: partitions, operationCount: calls.count,
+            elapsedSeconds: (clock.now - start).seconds)
+    }
+
+    /// Groups calls by key (or into one group), keeping keys in order of first appearance.
+    private func partition(_ calls: [CallRecord], _ ops: [Op]) -> ([String?], [[CallRecord]]) {
+        guard options.partitionByKey else { return ([nil], [calls]) }
+        var keys: [String?] = []
+        var groups: [[CallRecord]] = []
+        var slot: [String?: Int] = [:]
+        for c in calls {
+            let k = ops[c.invoke].key
+            if let s = slot[k] {
+                groups[s].append(c)
+            } else {
+                slot[k] = groups.count
+                keys.append(k)
+                groups.append([c])
+            }
+        }
+        return (keys, groups)
+    }
+}

@@ -1,0 +1,124 @@
+import Basics
+import Histories
+
+/// The linearizability checker as a plug-in: a model, per-key partitions, time budgets.
+///
+/// Options (all optional): `model` (a name from ``Models``; default: inferred from the
+/// operations), `initial` (JSON), `timeoutSeconds`, `partitionTimeoutSeconds`, `partitionByKey`
+/// (bool, default true), `nullReads` (`absent` or `unknown`; default by the history's format).
+public struct LinearizabilityPlugin: CheckerPlugin {
+    public init() {}
+
+    public var name: String { "linearizability" }
+
+    public var summary: String { "every operation takes effect at one instant between its call and return (models: \(Models.names.joined(separator: ", ")))" }
+
+    /// The option names this checker reads.
+    public static let optionNames = ["model", "initial", "timeoutSeconds", "partitionTimeoutSeconds", "partitionByKey", "nullReads"]
+
+    public func make(_ options: [String: JSONValue]) throws(CheckerOptionError) -> any Checker {
+        func bad(_ option: String, _ message: String) -> CheckerOptionError {
+            CheckerOptionError(checker: name, option: option, message: message)
+        }
+        if let unknown = options.keys.sorted().first(where: { !Self.optionNames.contains($0) }) {
+            throw bad(unknown, "unknown option; known: \(Self.optionNames.joined(separator: ", "))")
+        }
+        var model: (any Model)?
+        if let m = options["model"], !m.isNull {
+            guard let text = m.stringValue, let found = Models.named(text) else {
+                throw bad("model", "\(m.jsonText) is not a model; choose one of \(Models.names.joined(separator: ", "))")
+            }
+            model = found
+        }
+        func seconds(_ key: String) throws(CheckerOptionError) -> Double? {
+            guard let v = options[key], !v.isNull else { return nil }
+            let d: Double?
+            switch v {
+            case .int(let i): d = Double(i)
+            case .double(let x): d = x
+            default: d = nil
+            }
+            guard let d, d > 0, d.isFinite else { throw bad(key, "expected a number of seconds above 0, got \(v.jsonText)") }
+            return d
+        }
+        var nullReads: Bool?
+        if let v = options["nullReads"], !v.isNull {
+            guard let text = v.stringValue, ["absent", "unknown"].contains(text) else { throw bad("nullReads", "expected absent or unknown") }
+            nullReads = text == "unknown"
+        }
+        var byKey = true
+        if let v = options["partitionByKey"], !v.isNull {
+            guard case .bool(let b) = v else { throw bad("partitionByKey", "expected true or false") }
+            byKey = b
+        }
+        let initial = options["initial"]
+        return LinearizabilityCheck(
+            model: model,
+            options: CheckOptions(
+                initial: initial, partitionByKey: byKey, timeoutSeconds: try seconds("timeoutSeconds"),
+                partitionTimeoutSeconds: try seconds("partitionTimeoutSeconds")),
+            nullReads: nullReads)
+    }
+}
+
+/// A linearizability check with its model and options, as a ``Checker``.
+public struct LinearizabilityCheck: Checker {
+    /// The model; nil: inferred from the history's functions.
+    public var model: (any Model)?
+    public var options: CheckOptions
+    /// How to read `ok` reads of null; nil: as the history's format's own tools do.
+    public var nullReads: Bool?
+
+    public init(model: (any Model)?, options: CheckOptions, nullReads: Bool? = nil) {
+        self.model = model
+        self.options = options
+        self.nullReads = nullReads
+    }
+
+    public var name: String { "linearizability" }
+
+    /// The model used for `history`: the one given, or the one its functions suggest.
+    public func model(for history: History) -> any Model {
+        model ?? Models.infer(functions: Set(history.operations.lazy.filter { $0.process != .nemesis }.map(\.f)))
+    }
+
+    public func check(_ history: History) -> CheckerOutcome {
+        var opts = options
+        opts.nullReadsAreUnknown = nullReads ?? CheckOptions.nullReadsAreUnknown(for: history.format)
+        let chosen = model(for: history)
+        let result: CheckResult
+        do {
+            result = try LinearizabilityChecker(model: chosen, options: opts).check(history)
+        } catch {
+            return .malformed(name, reason: error.description)
+        }
+        return Self.outcome(result)
+    }
+
+    /// The generic outcome of a linearizability result; the result itself is the payload.
+    public static func outcome(_ result: CheckResult) -> CheckerOutcome {
+        let failures = result.failures
+        let invalid = failures.filter { $0.verdict == .invalid }
+        let unknown = failures.filter { $0.verdict == .unknown }
+        let findings = invalid.map { p in
+            Finding(
+                kind: "nonlinearizable", key: p.key,
+                operations: (p.anomaly.map { a in a.prefix.map(\.op) + (a.blocking.map { [$0] } ?? []) }) ?? [],
+                prose: p.anomaly?.prose ?? "no order of these operations explains their results")
+        }
+        var summary = "\(result.partitions.count) \(result.partitions.count == 1 ? "partition" : "keys"), "
+            + "\(result.operationCount) operations, model \(result.model)"
+        if !invalid.isEmpty { summary += ", \(invalid.count) not linearizable" }
+        if !unknown.isEmpty { summary += ", \(unknown.count) undecided" }
+        let reason = unknown.isEmpty ? nil
+            : "\(unknown.count) of \(result.partitions.count) partitions undecided: " + (unknown.first?.note ?? "no reason given")
+        return CheckerOutcome(
+            checker: "linearizability", verdict: result.verdict, summary: summary, findings: findings,
+            unknownReason: reason, elapsedSeconds: result.elapsedSeconds,
+            details: .object([
+                "model": .string(result.model), "partitions": .int(Int64(result.partitions.count)),
+                "operations": .int(Int64(result.operationCount)),
+            ]),
+            payload: result)
+    }
+}

@@ -1,0 +1,64 @@
+import Basics
+import Histories
+
+/// A sequential specification: the states of an object and which operations it allows.
+///
+/// A model compiles each completed operation into a `Call` once, then the search asks it
+/// for `step(state, call)`. Steps are memoised per (state, call), so a model may be written
+/// for clarity rather than speed. Adding a model is one small file plus a line in `Models.all`.
+public protocol Model: Sendable {
+    /// A state of the object. Kept small: it is hashed and interned.
+    associatedtype State: Hashable & Sendable
+    /// One operation with its input and (when known) output; equal calls have equal effects.
+    associatedtype Call: Sendable & Hashable
+
+    /// The model's name on the command line, e.g. `cas-register`.
+    var name: String { get }
+
+    /// The functions (`f`) this model understands, for messages.
+    var functions: [String] { get }
+
+    /// The initial state, from the user's `--initial` value or the model's default when nil.
+    func initialState(_ initial: JSONValue?) throws(ModelError) -> State
+
+    /// Compiles an operation: `input` is the invocation's value; `output` the completion's
+    /// value when it completed `ok`, or nil when its outcome is unknown (`info`).
+    func call(f: String, key: String?, input: JSONValue, output: JSONValue?) throws(ModelError) -> Call
+
+    /// The state after `call`, or nil when the call cannot happen in `state`.
+    func step(_ state: State, _ call: Call) -> State?
+
+    /// Whether the call never changes the state (an unknown-outcome read can then be dropped).
+    func isReadOnly(_ call: Call) -> Bool
+
+    /// The state in a few words, for reports (`3`, `{x=1, y=2}`, `locked`).
+    func describe(_ state: State) -> String
+
+    /// The call in a few words, for reports (`read 3`, `cas 1→4`, `put k1 "x"`).
+    func describe(_ call: Call) -> String
+
+    /// Why `call` cannot happen in `state`, in prose, for reports.
+    func whyNot(_ call: Call, in state: State) -> String
+}
+
+extension Model {
+    public func whyNot(_ call: Call, in state: State) -> String {
+        "\(describe(call)) is not possible when the state is \(describe(state))"
+    }
+}
+
+/// An operation a model cannot read, or an initial value it cannot use.
+public struct ModelError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var message: String
+
+    public init(_ message: String) { self.message = message }
+
+    public var description: String { message }
+}
+
+/// Describes a JSON value compactly for prose: strings quoted, null as `nil`.
+func show(_ v: JSONValue?) -> String {
+    guard let v else { return "unknown" }
+    if case .null = v { return "nil" }
+    return v.jsonText
+}

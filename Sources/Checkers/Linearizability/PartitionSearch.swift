@@ -1,0 +1,133 @@
+import Basics
+import Histories
+
+/// Checks one partition with one model: compiles its calls, interns states, runs the search.
+struct PartitionSearch<M: Model> {
+    let model: M
+    let ops: [Op]
+    let key: String?
+    let calls: [CallRecord]
+    let initial: M.State
+    let nullReadsAreUnknown: Bool
+
+    /// The calls the search places: completed ok, or info that may write.
+    private struct Compiled {
+        var records: [Int] = []  // index into `calls`
+        var calls: [M.Call] = []
+        var must: [Bool] = []
+    }
+
+    private func compile() throws(CheckError) -> Compiled {
+        var out = Compiled()
+        for (r, rec) in calls.enumerated() where rec.outcome != .fail {
+            let inv = ops[rec.invoke]
+            var output = rec.outcome == .ok ? rec.completion.map { ops[$0].value } : nil
+            if nullReadsAreUnknown, output == .null { output = nil }
+            let call: M.Call
+            do {
+                call = try model.call(f: inv.f, key: inv.key, input: inv.value, output: output)
+            } catch {
+                throw CheckError(index: rec.invoke, message: error.message)
+            }
+            if rec.outcome != .ok && model.isReadOnly(call) { continue }
+            out.records.append(r)
+            out.calls.append(call)
+            out.must.append(rec.outcome == .ok)
+        }
+        return out
+    }
+
+    /// Runs the search; `deadline` and `cancelled` make it stop with an unknown verdict.
+    func run(shouldStop: () -> Bool, stopReason: () -> String) throws(CheckError) -> PartitionResult {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let compiled = try compile()
+        let n = compiled.calls.count
+
+        // Real-time order of entries: invocations and ok returns at their positions, the
+        // returns of unknown-outcome calls after everything (they may take effect any time).
+        var events: [(position: Int, entry: Int32)] = []
+        events.reserveCapacity(2 * n)
+        for i in 0..<n {
+            let rec = calls[compiled.records[i]]
+            events.append((rec.invoke, Int32(2 * i)))
+            let end = compiled.must[i] ? (rec.completion ?? Int.max) : Int.max
+            events.append((end, Int32(2 * i + 1)))
+        }
+        events.sort { $0.position != $1.position ? $0.position < $1.position : $0.entry < $1.entry }
+
+        var states: [M.State] = [initial]
+        var ids: [M.State: Int32] = [initial: 0]
+        // Unknown-outcome calls with equal effects are interchangeable: the search places them only
+        // in invocation order (each waits for the previous equal one), which cuts 2^k subsets to
+        // one per count.
+        var twin = [Int32](repeating: -1, count: n)
+        var lastEqual: [M.Call: Int32] = [:]
+        for i in 0..<n where !compiled.must[i] {
+            twin[i] = lastEqual[compiled.calls[i]] ?? -1
+            lastEqual[compiled.calls[i]] = Int32(i)
+        }
+        let core = SearchCore(order: events.map(\.entry), mustLinearize: compiled.must, twin: twin, initialState: 0)
+        let outcome = core.run(
+            transition: { s, c in
+                guard let next = model.step(states[Int(s)], compiled.calls[Int(c)]) else { return -1 }
+                if let id = ids[next] { return id }
+                let id = Int32(states.count)
+                states.append(next)
+                ids[next] = id
+                return id
+            },
+            shouldStop: shouldStop)
+
+        var result = PartitionResult(
+            key: key, verdict: .valid, calls: calls, searchedCount: n, elapsedSeconds: 0, note: nil, anomaly: nil)
+        switch outcome {
+        case .linearizable:
+            break
+        case .notLinearizable(let prefix, let s):
+            result.verdict = .invalid
+            result.anomaly = explain(prefix: prefix, state: states[Int(s)], compiled: compiled, events: events, finished: true)
+        case .stopped(let prefix, let s):
+            result.verdict = .unknown
+            result.note = stopReason()
+            result.anomaly = explain(prefix: prefix, state: states[Int(s)], compiled: compiled, events: events, finished: false)
+        }
+        result.elapsedSeconds = (clock.now - start).seconds
+        return result
+    }
+
+    /// Builds the explanation: the prefix with states, the first completion left, and every candidate.
+    private func explain(
+        prefix: [Int32], state: M.State, compiled: Compiled, events: [(position: Int, entry: Int32)], finished: Bool
+    ) -> Explanation {
+        var steps: [Explanation.Step] = []
+        var s = initial
+        for c in prefix {
+            let call = compiled.calls[Int(c)]
+            s = model.step(s, call) ?? s
+            steps.append(Explanation.Step(op: calls[compiled.records[Int(c)]].invoke, call: model.describe(call), stateAfter: model.describe(s)))
+        }
+        let placed = Set(prefix)
+        var candidates: [Int32] = []
+        var blocking: Int32?
+        for e in events where !placed.contains(e.entry >> 1) {
+            if e.entry & 1 == 1 {
+                blocking = e.entry >> 1
+                break
+            }
+            candidates.append(e.entry >> 1)
+        }
+        let invokeOf = { (c: Int32) in calls[compiled.records[Int(c)]].invoke }
+        let attempts = candidates.map { c -> Explanation.Attempt in
+            let call = compiled.calls[Int(c)]
+            if let next = model.step(state, call) {
+                return Explanation.Attempt(op: invokeOf(c), call: model.describe(call), allowed: true, reason: "leads to \(model.describe(next)), from which no order completes")
+            }
+            return Explanation.Attempt(op: invokeOf(c), call: model.describe(call), allowed: false, reason: model.whyNot(call, in: state))
+        }
+        let anomaly = Explanation(
+            prefix: steps, stateAfterPrefix: model.describe(state), blocking: blocking.map(invokeOf),
+            attempts: attempts, prose: "")
+        return Prose.withProse(anomaly, ops: ops, key: key, finished: finished)
+    }
+}

@@ -1,0 +1,161 @@
+import Basics
+
+/// The Wing-Gong/Lowe depth-first search over one partition, on integers only.
+///
+/// Calls are numbered `0..<n`; entry `2i` is call `i`'s invocation and `2i+1` its return.
+/// States are interned ids; `transition` gives the next state id or -1 when the model
+/// rejects the call. The search keeps a cache of (set of linearized calls, state) so that
+/// no configuration is explored twice (Lowe), with the set's hash updated incrementally
+/// (Zobrist) and bitsets stored in one flat arena: no allocation per step in the hot loop.
+struct SearchCore {
+    /// How the search ended.
+    enum Outcome {
+        /// Every completed call is linearized, in this order (call ids).
+        case linearizable([Int32])
+        /// No order exists; the longest linearizable prefix found and the state after it.
+        case notLinearizable(prefix: [Int32], state: Int32)
+        /// The deadline passed or the search was cancelled; the longest prefix so far.
+        case stopped(prefix: [Int32], state: Int32)
+    }
+
+    /// Entries in real-time order (`2i` invocation, `2i+1` return of call `i`).
+    let order: [Int32]
+    /// Whether call `i` completed `ok` and so must be linearized (others are `info`).
+    let mustLinearize: [Bool]
+    /// For an unknown-outcome call, the previous such call with the same effect (or -1): it must
+    /// be placed first, since swapping two equal calls changes nothing.
+    let twin: [Int32]
+    let initialState: Int32
+
+    /// Runs the search. `shouldStop` is polled every few thousand steps.
+    func run(
+        transition: (Int32, Int32) -> Int32,
+        shouldStop: () -> Bool
+    ) -> Outcome {
+        let n = mustLinearize.count
+        let head = 2 * n
+        // Doubly linked list of entries, head sentinel at index 2n, end marked by -1.
+        var next = [Int32](repeating: -1, count: 2 * n + 1)
+        var prev = [Int32](repeating: -1, count: 2 * n + 1)
+        var last = Int32(head)
+        for e in order {
+            next[Int(last)] = e
+            prev[Int(e)] = last
+            last = e
+        }
+        // Only calls that must be placed take part in the cache's hash (see ConfigurationCache).
+        var zobrist = [UInt64](repeating: 0, count: n)
+        var seed: UInt64 = 0x1234_5678_9ABC_DEF1
+        for i in 0..<n where mustLinearize[i] { zobrist[i] = splitmix(&seed) }
+
+        let words = max(1, (n + 63) / 64)
+        var bits = [UInt64](repeating: 0, count: words)
+        var mustMask = [UInt64](repeating: 0, count: words)
+        for i in 0..<n where mustLinearize[i] { mustMask[i >> 6] |= UInt64(1) << UInt64(i & 63) }
+        var hash: UInt64 = 0
+        var cache = ConfigurationCache(words: words, mustMask: mustMask)
+        var memo = IntTable(capacity: 256)
+
+        var remaining = mustLinearize.reduce(0) { $0 + ($1 ? 1 : 0) }
+        var state = initialState
+        var stackCall: [Int32] = []
+        var stackState: [Int32] = []
+        stackCall.reserveCapacity(n)
+        stackState.reserveCapacity(n)
+        // The longest prefix is updated lazily, when the search backtracks from a new maximum,
+        // and only past `agree`, the length of the stack's prefix that it shares with `best`:
+        // every call pushed is copied at most once.
+        var best: [Int32] = []
+        var bestState = initialState
+        var atNewMaximum = false
+        var agree = 0
+        var entry = next[head]
+        var steps = 0
+
+        while true {
+            if remaining == 0 { return .linearizable(stackCall) }
+            steps &+= 1
+            if steps & 0xFFF == 0, shouldStop() {
+                if atNewMaximum || best.isEmpty { return .stopped(prefix: stackCall, state: state) }
+                return .stopped(prefix: best, state: bestState)
+            }
+            let e = Int(entry)
+            if e >= 0 && e & 1 == 0 {
+                let call = e >> 1
+                let t = Int(twin[call])
+                if t >= 0, bits[t >> 6] & (UInt64(1) << UInt64(t & 63)) == 0 {
+                    entry = next[e]
+                    continue
+                }
+                let key = UInt64(UInt32(bitPattern: state)) << 32 | UInt64(call)
+                let nextState: Int32
+                if let known = memo.get(key) {
+                    nextState = known
+                } else {
+                    nextState = transition(state, Int32(call))
+                    memo.set(key, nextState)
+                }
+                if nextState >= 0 {
+                    let w = call >> 6
+                    let bit = UInt64(1) << UInt64(call & 63)
+                    bits[w] |= bit
+                    hash ^= zobrist[call]
+                    if cache.insert(bits: bits, mustHash: hash, state: nextState) {
+                        stackCall.append(Int32(call))
+                        stackState.append(state)
+                        state = nextState
+                        // Lift the call and its return out of the list.
+                        let r = e + 1
+                        next[Int(prev[e])] = next[e]
+                        if next[e] >= 0 { prev[Int(next[e])] = prev[e] }
+                        next[Int(prev[r])] = next[r]
+                        if next[r] >= 0 { prev[Int(next[r])] = prev[r] }
+                        if mustLinearize[call] { remaining -= 1 }
+                        if stackCall.count > best.count { atNewMaximum = true }
+                        entry = next[head]
+                        continue
+                    }
+                    bits[w] &= ~bit
+                    hash ^= zobrist[call]
+                }
+                entry = next[e]
+            } else {
+                // A return (or the end): its call must be linearized by now, and is not. Backtrack.
+                if atNewMaximum {
+                    best.removeSubrange(agree...)
+                    best.append(contentsOf: stackCall[agree...])
+                    agree = stackCall.count
+                    bestState = state
+                    atNewMaximum = false
+                }
+                guard let call = stackCall.popLast(), let previous = stackState.popLast() else {
+                    return .notLinearizable(prefix: best, state: best.isEmpty ? initialState : bestState)
+                }
+                let c = Int(call)
+                agree = min(agree, stackCall.count)
+                state = previous
+                bits[c >> 6] &= ~(UInt64(1) << UInt64(c & 63))
+                hash ^= zobrist[c]
+                if mustLinearize[c] { remaining += 1 }
+                // Unlift: restore the return, then the call (reverse order of removal).
+                let ce = 2 * c
+                let r = ce + 1
+                next[Int(prev[r])] = Int32(r)
+                if next[r] >= 0 { prev[Int(next[r])] = Int32(r) }
+                next[Int(prev[ce])] = Int32(ce)
+                if next[ce] >= 0 { prev[Int(next[ce])] = Int32(ce) }
+                entry = next[ce]
+            }
+        }
+    }
+}
+
+/// SplitMix64: a fast, well-mixed sequence of 64-bit numbers from a seed.
+@inline(__always)
+func splitmix(_ state: inout UInt64) -> UInt64 {
+    state &+= 0x9E37_79B9_7F4A_7C15
+    var z = state
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
+}

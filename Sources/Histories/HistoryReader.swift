@@ -1,0 +1,108 @@
+/// Reads histories in every format Schism knows, streaming them from disk in chunks.
+///
+/// Indices are always dense and 0-based by position: EDN and log inputs are numbered as
+/// they are read (an EDN `:index` is ignored), and a JSONL `index` that differs from the
+/// line's position is an error. See `docs/history-format.md`.
+public enum HistoryReader {
+    /// How many bytes are read from a file at a time.
+    public static let chunkSizeBytes = 4 << 20
+
+    /// Reads the whole history at `path`, detecting the format when `format` is nil.
+    public static func read(path: String, format: HistoryFormat? = nil) throws(HistoryError) -> History {
+        let input = try ByteSource(path: path, chunkSize: chunkSizeBytes)
+        return try collect(input, format: format)
+    }
+
+    /// Reads a whole history from text in memory; `source` names it in messages.
+    public static func read(text: String, source: String = "<text>", format: HistoryFormat? = nil) throws(HistoryError) -> History {
+        try collect(ByteSource(bytes: Array(text.utf8), name: source), format: format)
+    }
+
+    /// Reads a whole history from bytes in memory; `source` names it in messages.
+    public static func read(bytes: some Collection<UInt8>, source: String = "<bytes>", format: HistoryFormat? = nil) throws(HistoryError) -> History {
+        try collect(ByteSource(bytes: bytes, name: source), format: format)
+    }
+
+    /// Calls `body` with each operation of the history at `path`, in order, without keeping them.
+    ///
+    /// Reading errors are thrown as `HistoryError`; an error thrown by `body` stops the
+    /// reading and is rethrown unchanged. Returns the format that was read.
+    @discardableResult
+    public static func forEach(path: String, format: HistoryFormat? = nil, _ body: (Op) throws -> Void) throws -> HistoryFormat {
+        let input = try ByteSource(path: path, chunkSize: chunkSizeBytes)
+        return try stream(input, format: format, body)
+    }
+
+    /// Calls `body` with each operation of a history in memory, in order.
+    @discardableResult
+    public static func forEach(bytes: some Collection<UInt8>, source: String = "<bytes>", format: HistoryFormat? = nil, _ body: (Op) throws -> Void) throws -> HistoryFormat {
+        try stream(ByteSource(bytes: bytes, name: source), format: format, body)
+    }
+
+    /// Reads everything from `input` into a `History`.
+    private static func collect(_ input: ByteSource, format: HistoryFormat?) throws(HistoryError) -> History {
+        var operations: [Op] = []
+        do {
+            let used = try stream(input, format: format) { operations.append($0) }
+            return History(operations: operations, source: input.name, format: used)
+        } catch let error as HistoryError {
+            throw error
+        } catch {
+            throw HistoryError(file: input.name, line: 0, column: 0, message: "\(error)")
+        }
+    }
+
+    /// Detects the format if needed, then hands every operation of `input` to `body`.
+    static func stream(_ input: ByteSource, format: HistoryFormat?, _ body: (Op) throws -> Void) throws -> HistoryFormat {
+        let used: HistoryFormat
+        if let format {
+            used = format
+        } else {
+            try input.fill(atLeast: FormatDetector.prefixBytes)
+            guard let detected = FormatDetector.detect(input.buffer) else {
+                throw HistoryError(
+                    file: input.name, line: 1, column: 1,
+                    message: "cannot tell the history format from the first bytes; expected '{\"' (JSON Lines), '[', '(' or '{:' (EDN), or Jepsen log lines ('INFO  jepsen.util - ...'); name the format explicitly")
+            }
+            used = detected
+        }
+        switch used {
+        case .jsonl: try readJSONL(input, body)
+        case .edn, .porcupineKV: try EDNHistoryReader(input).read(body)
+        case .porcupineLog: try JepsenLogReader(input).read(body)
+        }
+        return used
+    }
+
+    /// Streams JSON Lines: one operation per non-blank line.
+    private static func readJSONL(_ input: ByteSource, _ body: (Op) throws -> Void) throws {
+        var position = 0
+        try input.forEachLine { line, length, lineNumber in
+            var k = 0
+            while k < length, line[k] == 0x20 || line[k] == 0x09 { k += 1 }
+            if k == length { return }
+            let op: Op
+            do throws(ScanFailure) {
+                op = try JSONLDecoder.decode(line, count: length, position: position)
+            } catch {
+                let column = ByteSource.column(line, length: min(error.offset, length))
+                throw HistoryError(file: input.name, line: lineNumber, column: column, message: error.message)
+            }
+            position += 1
+            try body(op)
+        }
+    }
+
+    /// Guesses the format of the file at `path` from its first bytes; nil if it cannot tell.
+    public static func detectFormat(path: String) throws(HistoryError) -> HistoryFormat? {
+        let input = try ByteSource(path: path, chunkSize: FormatDetector.prefixBytes)
+        try input.fill(atLeast: FormatDetector.prefixBytes)
+        return withExtendedLifetime(input) { FormatDetector.detect(input.buffer) }
+    }
+
+    /// Guesses the format of a history in memory from its first bytes; nil if it cannot tell.
+    public static func detectFormat(bytes: some Collection<UInt8>) -> HistoryFormat? {
+        let input = ByteSource(bytes: bytes.prefix(FormatDetector.prefixBytes), name: "")
+        return withExtendedLifetime(input) { FormatDetector.detect(input.buffer) }
+    }
+}

@@ -1,0 +1,63 @@
+import Basics
+import Control
+import Histories
+
+/// One operation a worker asks a client to perform.
+///
+/// A single-key operation names its key; an operation over several keys (a transaction) leaves
+/// `key` nil and carries its micro-operations, each with its key, in `value`
+/// (e.g. `[["append","k1",3],["r","k2",null]]`).
+public struct ClientRequest: Sendable, Hashable {
+    /// The function: `read`, `write` or `cas` for registers, `txn` for transactions, ...
+    public var f: String
+    /// The key of a single-key operation.
+    public var key: String?
+    /// `null` for reads, the value for writes, `[expected, new]` for cas, micro-operations for `txn`.
+    public var value: JSONValue
+
+    public init(f: String, key: String?, value: JSONValue) {
+        self.f = f
+        self.key = key
+        self.value = value
+    }
+}
+
+/// How an operation ended, as it goes into the history.
+public struct ClientResponse: Sendable, Hashable {
+    /// `ok` (took effect), `fail` (certainly did not) or `info` (may have: timeouts, resets).
+    public var type: OpType
+    /// The value read, or the request's value.
+    public var value: JSONValue
+    public var error: String?
+
+    public init(type: OpType, value: JSONValue, error: String? = nil) {
+        self.type = type
+        self.value = value
+        self.error = error
+    }
+}
+
+/// A connection from one worker to one node of the system under test.
+///
+/// `invoke` never throws: every outcome, including a client-side error, is a response, and
+/// anything that may have taken effect must be `info`, never `fail`.
+public protocol Client: Sendable {
+    func invoke(_ request: ClientRequest) async -> ClientResponse
+    /// Releases the connection.
+    func close() async
+}
+
+/// Makes clients for a database; the runner asks for one per worker.
+public protocol ClientFactory: Sendable {
+    /// A client bound to `node`, with a per-request timeout.
+    func makeClient(node: NodeConfig, timeoutSeconds: Double) throws(SystemError) -> any Client
+    /// Releases what the factory holds (connection pools); call once, after the last request.
+    func shutdown() async
+}
+
+extension ClientFactory {
+    /// Releases nothing: the default for factories without shared resources.
+    ///
+    /// The default does nothing; ``EtcdClientFactory`` closes its shared HTTP client.
+    public func shutdown() async {}
+}

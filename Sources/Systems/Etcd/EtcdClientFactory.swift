@@ -1,0 +1,54 @@
+import AsyncHTTPClient
+import Control
+import NIOCore
+
+/// Makes ``EtcdClient``s that share one `HTTPClient` (one connection pool per member).
+///
+/// The pool never retries a failed connection (`retryConnectionEstablishment = false`) and
+/// gives up connecting after `connectTimeoutSeconds`, so "refused" and "connect timeout"
+/// reliably mean the request was never sent (`fail`). Keep the connect timeout below the
+/// request timeout, or a connect to a partitioned node ends at the request's deadline
+/// instead, which is `info`. Call ``shutdown()`` once, after the last request.
+public final class EtcdClientFactory: ClientFactory {
+    /// The deployment settings (for the client port).
+    public let config: EtcdConfig
+    /// Seconds a TCP connect may take before the request fails as never sent.
+    public let connectTimeoutSeconds: Double
+    /// Whether clients read serializably (local state, no quorum) instead of linearizably.
+    public let serializableReads: Bool
+    /// The shared HTTP client; shut down by ``shutdown()``.
+    public let http: HTTPClient
+
+    /// Creates the factory and its connection pool (at most `connectionsPerNode` per member).
+    public init(
+        config: EtcdConfig = EtcdConfig(), connectTimeoutSeconds: Double = 0.5, serializableReads: Bool = false,
+        connectionsPerNode: Int = 64
+    ) {
+        self.config = config
+        self.connectTimeoutSeconds = connectTimeoutSeconds
+        self.serializableReads = serializableReads
+        var configuration = HTTPClient.Configuration()
+        configuration.timeout = .init(connect: .nanoseconds(Int64(connectTimeoutSeconds * 1e9)))
+        configuration.connectionPool = .init(
+            idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: max(1, connectionsPerNode))
+        configuration.connectionPool.retryConnectionEstablishment = false
+        configuration.redirectConfiguration = .disallow
+        configuration.httpVersion = .http1Only
+        http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }
+
+    /// A client for `node`'s member, each request bounded by `timeoutSeconds`.
+    public func makeClient(node: NodeConfig, timeoutSeconds: Double) throws(SystemError) -> any Client {
+        guard timeoutSeconds > 0, timeoutSeconds.isFinite else {
+            throw SystemError(node: node.name, message: "client timeout must be positive, got \(timeoutSeconds)")
+        }
+        return EtcdClient(
+            node: node, http: http, baseURL: config.clientURL(node), timeoutSeconds: timeoutSeconds,
+            serializableReads: serializableReads)
+    }
+
+    /// Closes every connection; clients made by this factory fail afterwards (as never sent).
+    public func shutdown() async {
+        try? await http.shutdown()
+    }
+}

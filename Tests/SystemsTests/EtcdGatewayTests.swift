@@ -1,0 +1,50 @@
+import Basics
+import Histories
+import Testing
+
+@testable import Systems
+
+/// The gateway's JSON bodies and answers, and the fail/info rules, without a server.
+@Suite
+struct EtcdGatewayTests {
+    @Test("register values are stored as their JSON text, base64-encoded")
+    func bodies() throws {
+        #expect(EtcdGateway.putBody(key: "k1", value: 5) == #"{"key":"azE=","value":"NQ=="}"#)
+        #expect(EtcdGateway.rangeBody(key: "k1", serializable: false) == #"{"key":"azE="}"#)
+        #expect(EtcdGateway.rangeBody(key: "k1", serializable: true) == #"{"key":"azE=","serializable":true}"#)
+        let cas = try JSONValue.parse(EtcdGateway.casBody(key: "k1", expected: 5, new: 6))
+        let expected: JSONValue = [
+            "compare": [["key": "azE=", "result": "EQUAL", "target": "VALUE", "value": "NQ=="]],
+            "success": [["requestPut": ["key": "azE=", "value": "Ng=="]]],
+        ]
+        #expect(cas == expected)
+    }
+
+    @Test("range answers: absent key is null, values decode back to JSON")
+    func rangeAnswers() throws {
+        let header = #""header":{"revision":"2"}"#
+        #expect(try EtcdGateway.rangeValue("{\(header)}") == .null)
+        #expect(try EtcdGateway.rangeValue(#"{"kvs":[{"key":"azE=","value":"NDI="}],"count":"1"}"#) == 42)
+        #expect(try EtcdGateway.rangeValue(#"{"kvs":[{"key":"azE="}]}"#) == .string(""))
+        #expect(try EtcdGateway.rangeValue(#"{"kvs":[{"key":"azE=","value":"YWJj"}]}"#) == .string("abc"))
+        #expect(throws: EtcdGateway.Malformed.self) { try EtcdGateway.rangeValue("<html>") }
+    }
+
+    @Test("txn answers: succeeded only when etcd says so")
+    func txnAnswers() throws {
+        #expect(try EtcdGateway.txnSucceeded(#"{"header":{},"succeeded":true,"responses":[]}"#))
+        #expect(try !EtcdGateway.txnSucceeded(#"{"header":{}}"#))
+        #expect(EtcdGateway.errorMessage(#"{"error":"etcdserver: request timed out","code":14}"#) == "etcdserver: request timed out")
+        #expect(EtcdGateway.errorMessage("") == "(empty body)")
+    }
+
+    @Test("4xx (but 408) is a definite rejection; 408 and 5xx may have taken effect; reads always fail")
+    func statusRules() {
+        for status in [400, 401, 403, 404, 429] { #expect(EtcdOutcome.isDefiniteRejection(status: status)) }
+        for status in [408, 500, 503, 504] { #expect(!EtcdOutcome.isDefiniteRejection(status: status)) }
+        #expect(EtcdOutcome.failureType(isRead: false, definite: false) == .info)
+        #expect(EtcdOutcome.failureType(isRead: false, definite: true) == .fail)
+        #expect(EtcdOutcome.failureType(isRead: true, definite: false) == .fail)
+        #expect(EtcdOutcome.formatSeconds(1) == "1s" && EtcdOutcome.formatSeconds(0.5) == "0.5s")
+    }
+}
