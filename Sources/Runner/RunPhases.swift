@@ -77,7 +77,7 @@ struct RunPhases: Sendable {
         for w in 0..<workload.concurrency {
             let node = cluster.nodes[w % cluster.nodes.count]
             do {
-                clients.append(try run.clients.makeClient(node: node, timeoutSeconds: workload.requestTimeoutSeconds))
+                clients.append(try run.clients.makeClient(node: node, options: ClientOptions(timeoutSeconds: workload.requestTimeoutSeconds)))
                 nodeNames.append(node.name)
             } catch {
                 log.info("cannot make a client for \(node.name): \(error)")

@@ -47,12 +47,26 @@ public protocol Client: Sendable {
     func close() async
 }
 
-/// Makes clients for a database; the runner asks for one per worker.
+/// Makes clients for a system; the runner asks for one per worker.
 public protocol ClientFactory: Sendable {
-    /// A client bound to `node`, with a per-request timeout.
-    func makeClient(node: NodeConfig, timeoutSeconds: Double) throws(SystemError) -> any Client
+    /// A client bound to `node`, with a per-request timeout and the run's key namespace.
+    func makeClient(node: NodeConfig, options: ClientOptions) throws(SystemError) -> any Client
     /// Releases what the factory holds (connection pools); call once, after the last request.
     func shutdown() async
+}
+
+/// How a client talks to the system for one run.
+public struct ClientOptions: Sendable, Hashable {
+    /// Seconds before a request's outcome is unknown (`info`).
+    public var timeoutSeconds: Double
+    /// Put before every key the client sends to the system, so that runs against a shared,
+    /// long-lived system never read each other's data. The history keeps the short key.
+    public var keyPrefix: String
+
+    public init(timeoutSeconds: Double, keyPrefix: String = "") {
+        self.timeoutSeconds = timeoutSeconds
+        self.keyPrefix = keyPrefix
+    }
 }
 
 extension ClientFactory {

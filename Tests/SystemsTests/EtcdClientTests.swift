@@ -31,7 +31,7 @@ struct EtcdClientTests {
     @Test("a read of an absent key is ok with null")
     func readAbsent() async throws {
         try await withFactory { factory, context in
-            let client = try factory.makeClient(node: context.node, timeoutSeconds: 2)
+            let client = try factory.makeClient(node: context.node, options: ClientOptions(timeoutSeconds: 2))
             let r = await client.invoke(ClientRequest(f: "read", key: key(), value: .null))
             #expect(r == ClientResponse(type: .ok, value: .null))
         }
@@ -40,7 +40,7 @@ struct EtcdClientTests {
     @Test("a write is read back as the same integer")
     func writeRead() async throws {
         try await withFactory { factory, context in
-            let client = try factory.makeClient(node: context.node, timeoutSeconds: 2)
+            let client = try factory.makeClient(node: context.node, options: ClientOptions(timeoutSeconds: 2))
             let k = key()
             let w = await client.invoke(ClientRequest(f: "write", key: k, value: 42))
             #expect(w == ClientResponse(type: .ok, value: 42))
@@ -52,7 +52,7 @@ struct EtcdClientTests {
     @Test("cas succeeds when the value matches and fails otherwise, also on an absent key")
     func cas() async throws {
         try await withFactory { factory, context in
-            let client = try factory.makeClient(node: context.node, timeoutSeconds: 2)
+            let client = try factory.makeClient(node: context.node, options: ClientOptions(timeoutSeconds: 2))
             let k = key()
             let absent = await client.invoke(ClientRequest(f: "cas", key: k, value: [1, 2]))
             #expect(absent.type == .fail)
@@ -72,11 +72,11 @@ struct EtcdClientTests {
     func serializableRead() async throws {
         let k = key()
         try await withFactory { factory, context in
-            let client = try factory.makeClient(node: context.node, timeoutSeconds: 2)
+            let client = try factory.makeClient(node: context.node, options: ClientOptions(timeoutSeconds: 2))
             #expect(await client.invoke(ClientRequest(f: "write", key: k, value: 9)).type == .ok)
         }
         try await withFactory(serializable: true) { factory, context in
-            let client = try factory.makeClient(node: context.node, timeoutSeconds: 2)
+            let client = try factory.makeClient(node: context.node, options: ClientOptions(timeoutSeconds: 2))
             #expect(await client.invoke(ClientRequest(f: "read", key: k, value: .null)) == ClientResponse(type: .ok, value: 9))
         }
     }
@@ -88,7 +88,7 @@ struct EtcdClientTests {
         var config = context.config
         config.clientPort = port
         let factory = EtcdClientFactory(config: config)
-        let client = try factory.makeClient(node: context.node, timeoutSeconds: 1)
+        let client = try factory.makeClient(node: context.node, options: ClientOptions(timeoutSeconds: 1))
         let start = ContinuousClock.now
         for request in [
             ClientRequest(f: "write", key: "k", value: 1), ClientRequest(f: "cas", key: "k", value: [1, 2]),
@@ -105,7 +105,7 @@ struct EtcdClientTests {
     @Test("a write to a paused etcd ends as info at its deadline; a read fails")
     func pausedServer() async throws {
         try await withFactory { factory, context in
-            let client = try factory.makeClient(node: context.node, timeoutSeconds: 0.5)
+            let client = try factory.makeClient(node: context.node, options: ClientOptions(timeoutSeconds: 0.5))
             #expect(await client.invoke(ClientRequest(f: "write", key: key(), value: 1)).type == .ok)
             try await context.database.pause(context.node, in: context.cluster)
             #expect(try await context.database.status(context.node, in: context.cluster).hasPrefix("paused "))
@@ -127,7 +127,7 @@ struct EtcdClientTests {
     @Test("latency of sequential operations on local etcd (printed)")
     func latency() async throws {
         try await withFactory { factory, context in
-            let client = try factory.makeClient(node: context.node, timeoutSeconds: 2)
+            let client = try factory.makeClient(node: context.node, options: ClientOptions(timeoutSeconds: 2))
             let k = key()
             var samples: [String: [Double]] = [:]
             for i in 0..<100 {

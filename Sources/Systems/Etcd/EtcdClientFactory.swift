@@ -38,7 +38,8 @@ public final class EtcdClientFactory: ClientFactory {
     }
 
     /// A client for `node`'s member, each request bounded by `timeoutSeconds`.
-    public func makeClient(node: NodeConfig, timeoutSeconds: Double) throws(SystemError) -> any Client {
+    public func makeClient(node: NodeConfig, options: ClientOptions) throws(SystemError) -> any Client {
+        let timeoutSeconds = options.timeoutSeconds
         guard timeoutSeconds > 0, timeoutSeconds.isFinite else {
             throw SystemError(node: node.name, message: "client timeout must be positive, got \(timeoutSeconds)")
         }
