@@ -52,17 +52,22 @@ let package = Package(
             ]),
         // Faults and their undo: partitions, kills, pauses, clock skew, packet loss; the fault journal.
         .target(name: "Faults", dependencies: ["Basics", "Control", "Systems", "SyntheticHistories", "Histories"]),
+        // Workload kinds (one folder each: register, ...): YAML section, seeded generators, checkers.
+        .target(name: "Workloads", dependencies: ["Basics", "Checkers", "Config", "Systems"]),
+        // The built-in plug-ins: the one list of systems, workload kinds, checkers and fault families.
+        .target(name: "Plugins", dependencies: ["Checkers", "Faults", "Runner", "Systems", "Workloads"]),
         // The test runner: workload files, generators, workers, the recorder, the results store.
-        .target(name: "Runner", dependencies: ["Basics", "Config", "Histories", "Checkers", "SyntheticHistories", "Report", "Control", "Cluster", "Systems", "Faults", "Yams"]),
+        .target(name: "Runner", dependencies: ["Basics", "Config", "Workloads", "Histories", "Checkers", "SyntheticHistories", "Report", "Control", "Cluster", "Systems", "Faults", "Yams"]),
         // The command-line interface: the only target that parses arguments.
         .executableTarget(
             name: "schism",
-            dependencies: ["Basics", 
-                "Histories", "Checkers", "SyntheticHistories", "Report", "Control", "Cluster", "Systems", "Faults", "Runner",
+            dependencies: [
+                "Basics", "Config", "Histories", "Checkers", "SyntheticHistories", "Report", "Control", "Cluster", "Systems",
+                "Faults", "Runner", "Plugins",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // Benchmarks that print numbers (run with -c release).
-        .executableTarget(name: "SchismBench", dependencies: ["Histories", "Checkers", "SyntheticHistories", "Report", "Runner"]),
+        .executableTarget(name: "SchismBench", dependencies: ["Basics", "Histories", "Checkers", "SyntheticHistories", "Report", "Runner", "Workloads"]),
         // Helpers shared by the tests: locating ../shared/histories, history builders.
         .target(name: "SchismTestKit", dependencies: ["Basics", "Histories"]),
         .testTarget(name: "HistoriesTests", dependencies: ["Histories", "SchismTestKit"]),
@@ -73,7 +78,7 @@ let package = Package(
         .target(name: "ClusterTestKit", dependencies: ["Cluster", "Control"]),
         .testTarget(
             name: "RunnerTests",
-            dependencies: ["Runner", "Systems", "Faults", "Histories", "Checkers", "Control", "Cluster", "ClusterTestKit", "SchismTestKit"]),
+            dependencies: ["Basics", "Runner", "Systems", "Faults", "Plugins", "Workloads", "Config", "Histories", "Checkers", "Control", "Cluster", "ClusterTestKit", "SchismTestKit"]),
         .testTarget(name: "ReportTests", dependencies: ["Histories", "Checkers", "Report", "SchismTestKit"]),
         .testTarget(name: "FaultsTests", dependencies: ["Faults", "Control", "Cluster", "Systems", "SyntheticHistories", "Histories", "ControlTestKit", "ClusterTestKit"]),
         .testTarget(name: "SystemsTests", dependencies: ["Basics", "Systems", "Control", "Cluster", "Histories", "ClusterTestKit"]),

@@ -6,17 +6,17 @@ import Foundation
 import Histories
 import Report
 
-/// Checks a run's history and writes `results.json`, `report.txt` and `report.html`.
+/// Checks a run's history with the workload's checkers and writes `results.json`, `report.txt` and `report.html`.
 struct Analysis {
-    let workload: Workload
+    let plan: TestPlan
     let seed: UInt64
     let folder: RunFolder
     let log: RunLog
     let cluster: TestCluster
-    let database: String
     let version: String
     let notes: [String]
     let started: Date
+    let checkers: CheckerRegistry
 
     /// Reads the history back from disk, checks it and writes the reports; returns the verdict.
     func run() -> Verdict? {
@@ -25,34 +25,36 @@ struct Analysis {
             log.info("cannot read the history back: \(error)")
             return nil
         }
-        log.info("checking \(history.operations.count) history lines with the \(workload.model) model")
-        let result: CheckResult?
-        do {
-            let model = Models.named(workload.model) ?? RegisterModel(allowsCAS: true)
-            result = try LinearizabilityChecker(model: model, options: CheckOptions(timeoutSeconds: 300, partitionTimeoutSeconds: 60)).check(history)
-        } catch {
-            log.info("the history cannot be checked: \(error)")
-            result = nil
-        }
-        let metadata = RunMetadata(
-            workload: workload.name, seed: seed, nodes: cluster.nodes.map(\.name), database: database,
-            databaseVersion: version, startDate: ISO8601DateFormatter().string(from: started),
-            timeLimitSeconds: workload.timeLimitSeconds, nemeses: workload.faultKinds.map(\.rawValue),
-            resultsPath: folder.path, notes: notes)
-        write(history: history, result: result, metadata: metadata)
-        if let result {
-            log.info("verdict: \(result.verdict.rawValue.uppercased()) (\(result.partitions.count) keys, \(result.failures.count) not valid, checked in \(String(format: "%.2f", result.elapsedSeconds)) s)")
-            for p in result.failures.prefix(3) {
-                if let prose = p.anomaly?.prose { log.info(prose) }
+        var outcomes: [CheckerOutcome] = []
+        for spec in plan.workload.checkers {
+            log.info("checking \(history.operations.count) history lines with \(spec.name) \(spec.options.isEmpty ? "" : JSONValue.object(spec.options).jsonText)")
+            do {
+                outcomes.append(try checkers.make(spec).check(history))
+            } catch {
+                outcomes.append(.unknown(spec.name, reason: error.description))
             }
         }
-        return result?.verdict
+        let result = outcomes.lazy.compactMap { $0.payload as? CheckResult }.first
+        let metadata = RunMetadata(
+            workload: plan.name, seed: seed, nodes: cluster.nodes.map(\.name), database: plan.systemName,
+            databaseVersion: version, startDate: ISO8601DateFormatter().string(from: started),
+            timeLimitSeconds: plan.timeLimitSeconds, nemeses: plan.faultKinds.map(\.rawValue),
+            resultsPath: folder.path, notes: notes)
+        let verdict = outcomes.verdict
+        write(history: history, verdict: verdict, outcomes: outcomes, result: result, metadata: metadata)
+        for o in outcomes {
+            log.info("\(o.checker): \(o.verdict.rawValue.uppercased()) (\(o.summary); \(String(format: "%.2f", o.elapsedSeconds)) s)")
+            for f in o.findings.prefix(3) { log.info(f.prose) }
+            if let why = o.unknownReason { log.info("\(o.checker): \(why)") }
+        }
+        log.info("verdict: \(verdict.rawValue.uppercased())")
+        return verdict
     }
 
-    private func write(history: History, result: CheckResult?, metadata: RunMetadata) {
+    private func write(history: History, verdict: Verdict, outcomes: [CheckerOutcome], result: CheckResult?, metadata: RunMetadata) {
         var json: [String: JSONValue] = [
-            "workload": .string(workload.name), "seed": .int(Int64(bitPattern: seed)),
-            "verdict": result.map { .string($0.verdict.rawValue) } ?? .null,
+            "workload": .string(plan.name), "seed": .int(Int64(bitPattern: seed)),
+            "verdict": .string(verdict.rawValue), "checkers": .array(outcomes.map(\.json)),
             "notes": .array(notes.map { .string($0) }),
         ]
         if let result { json["check"] = JSONReport.value(result: result, history: history, file: folder.history) }
@@ -68,24 +70,17 @@ struct Analysis {
 
 /// The `test.json` record of a run: the configuration, seed, nodes and versions.
 enum TestRecord {
-    static func json(workload w: Workload, seed: UInt64, nodes: [NodeConfig], database: String, version: String) -> JSONValue {
+    static func json(plan: TestPlan, seed: UInt64, nodes: [NodeConfig], version: String) -> JSONValue {
         let nodeValues: [JSONValue] = nodes.map {
             .object(["name": .string($0.name), "host": .string($0.host), "clock": .string($0.clock.rawValue), "dataDir": .string($0.dataDir)])
         }
         return .object([
             "schism": .string(SchismVersion.current),
-            "workload": .object([
-                "name": .string(w.name), "system": .string(w.system), "binary": w.binary.map { .string($0) } ?? .null,
-                "reads": .string(w.reads), "requestTimeoutSeconds": .double(w.requestTimeoutSeconds),
-                "model": .string(w.model), "opsPerKey": .int(Int64(w.opsPerKey)), "values": .int(Int64(w.values)),
-                "mix": .object(w.mix.mapValues { .double($0) }), "concurrency": .int(Int64(w.concurrency)),
-                "rate": .double(w.rate), "timeLimitSeconds": .double(w.timeLimitSeconds),
-                "nemeses": .array(w.nemeses.map { .string($0) }), "nemesisIntervalSeconds": .double(w.nemesisIntervalSeconds),
-                "recoverySeconds": .double(w.recoverySeconds), "finalReads": .bool(w.finalReads),
-            ]),
+            "workload": plan.json,
+            "checkers": .array(plan.workload.checkers.map(\.json)),
             "seed": .string(String(seed)),
             "nodes": .array(nodeValues),
-            "database": .object(["name": .string(database), "version": .string(version)]),
+            "database": .object(["name": .string(plan.systemName), "version": .string(version)]),
             "started": .string(ISO8601DateFormatter().string(from: Date())),
             "command": .array(CommandLine.arguments.map { .string($0) }),
         ])

@@ -1,4 +1,4 @@
-import Foundation
+import Basics
 import Faults
 
 /// Follows a nemesis schedule: starts and stops faults at their times and records each in the history.
@@ -8,13 +8,10 @@ struct FaultLoop: Sendable {
     let log: RunLog
 
     /// Runs the schedule until its end or cancellation; faults still active are left for `healAll`.
-    func run(_ schedule: NemesisSchedule, start: ContinuousClock.Instant) async {
+    func run(_ schedule: NemesisSchedule, clock: any RunClock) async {
         var active: [Int: FaultRecord] = [:]
         for action in schedule.actions {
-            let at = start + .nanoseconds(action.atNanoseconds)
-            if at > .now {
-                do { try await Task.sleep(until: at, clock: .continuous) } catch { return }
-            }
+            do { try await clock.sleep(untilNanoseconds: action.atNanoseconds) } catch { return }
             if Task.isCancelled { return }
             switch action.phase {
             case .start:

@@ -1,3 +1,4 @@
+import Basics
 import Foundation
 import Faults
 import Synchronization
@@ -13,23 +14,23 @@ final class Progress: Sendable {
     private let recorder: Recorder
     private let nemesis: NemesisController
     private let log: RunLog
-    private let start: ContinuousClock.Instant
+    private let clock: any RunClock
     private let limitSeconds: Double
     private let everySeconds: Double
     private let last = Mutex((at: 0.0, completed: 0))
 
-    init(recorder: Recorder, nemesis: NemesisController, log: RunLog, start: ContinuousClock.Instant, limitSeconds: Double) {
+    init(recorder: Recorder, nemesis: NemesisController, log: RunLog, clock: any RunClock, limitSeconds: Double) {
         self.recorder = recorder
         self.nemesis = nemesis
         self.log = log
-        self.start = start
+        self.clock = clock
         self.limitSeconds = limitSeconds
         everySeconds = isatty(1) != 0 ? 2 : 10
     }
 
     /// Prints a line if one is due (or always, with `final`).
     func tick(final: Bool = false) {
-        let now = (ContinuousClock.now - start).seconds
+        let now = clock.elapsedSeconds
         let counts = recorder.counts
         let ok = counts[.ok, default: 0], fail = counts[.fail, default: 0], info = counts[.info, default: 0]
         let completed = ok + fail + info

@@ -17,22 +17,19 @@ public final class Recorder: Sendable {
     }
 
     private let state: Mutex<State>
-    /// The instant the test started: `time` fields count nanoseconds from here.
-    public let start: ContinuousClock.Instant
+    /// The run's clock: `time` fields count its nanoseconds since the test started.
+    public let clock: any RunClock
     public let path: String
 
-    public init(path: String, start: ContinuousClock.Instant = .now) throws(HistoryError) {
+    public init(path: String, clock: any RunClock = SystemRunClock()) throws(HistoryError) {
         let writer = try HistoryWriter(path: path)
         state = Mutex(State(writer: writer))
-        self.start = start
+        self.clock = clock
         self.path = path
     }
 
     /// Nanoseconds since the test started.
-    public func elapsedNanoseconds() -> Int64 {
-        let d = ContinuousClock.now - start
-        return d.components.seconds * 1_000_000_000 + d.components.attoseconds / 1_000_000_000
-    }
+    public func elapsedNanoseconds() -> Int64 { clock.elapsedNanoseconds() }
 
     private func append(_ make: (Int, Int64) -> Op) {
         state.withLock { s in

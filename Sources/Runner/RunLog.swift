@@ -1,20 +1,21 @@
+import Basics
 import Foundation
 import Synchronization
 
 /// The run's log: every line goes to `schism.log` with its time since the start, and to the terminal.
 public final class RunLog: Sendable {
     private let file: Mutex<FileHandle?>
-    private let start: ContinuousClock.Instant
+    private let clock: any RunClock
     private let echo: @Sendable (String) -> Void
 
     /// Opens (creates) the log file; `echo` receives each line for the terminal.
-    public init(path: String?, start: ContinuousClock.Instant = .now, echo: @escaping @Sendable (String) -> Void) {
+    public init(path: String?, clock: any RunClock = SystemRunClock(), echo: @escaping @Sendable (String) -> Void) {
         var handle: FileHandle?
         if let path, FileManager.default.createFile(atPath: path, contents: nil) {
             handle = FileHandle(forWritingAtPath: path)
         }
         file = Mutex(handle)
-        self.start = start
+        self.clock = clock
         self.echo = echo
     }
 
@@ -30,7 +31,7 @@ public final class RunLog: Sendable {
     }
 
     private func write(_ text: String) {
-        let line = String(format: "%9.3f  ", (ContinuousClock.now - start).seconds) + text + "\n"
+        let line = String(format: "%9.3f  ", clock.elapsedSeconds) + text + "\n"
         file.withLock { h in h?.write(Data(line.utf8)) }
     }
 

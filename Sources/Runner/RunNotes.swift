@@ -1,37 +1,42 @@
 import Control
-import Systems
 import Faults
+import Systems
 
 /// What a person must know before trusting a run, said plainly in the output and the reports.
 enum RunNotes {
-    /// Notes known before the run: faults that cannot reach the system under test.
-    static func before(workload: Workload, nodes: [NodeConfig], database: any SystemUnderTest, nemesis: NemesisController) -> [String] {
+    /// Notes known before the run: the system's own, and faults that cannot reach the system.
+    static func before(plan: TestPlan, nodes: [NodeConfig], nemesis: NemesisController) -> [String] {
         var notes: [String] = []
-        let clock = workload.faultKinds.contains { $0.family == .clock }
+        let system = plan.system.system
+        let clock = plan.faultKinds.contains { $0.family == .clock }
         let faketime = nodes.filter { $0.clock == .faketime }.map(\.name)
         if clock, !faketime.isEmpty, nemesis.clockFaultsReachDatabase == false {
             notes.append(
                 "Clock faults on \(faketime.joined(separator: ", ")) use libfaketime, which reaches programs that read time "
-                    + "through libc; \(database.name) is a Go program and reads the clock through the vDSO, so the clock "
-                    + "faults did NOT reach it. The offsets measured with `date` under libfaketime are recorded with each "
-                    + "clock fault to show the mechanism worked; the run says nothing about \(database.name) under clock skew.")
+                    + "through libc; \(system.name) does not read the clock through libc (a Go program reads it through the "
+                    + "vDSO), so the clock faults did NOT reach it. The offsets measured with `date` under libfaketime are "
+                    + "recorded with each clock fault to show the mechanism worked; the run says nothing about \(system.name) "
+                    + "under clock skew.")
         }
-        if workload.reads == "serializable" {
-            notes.append("Reads are serializable: etcd may answer them from a stale member, so stale reads are expected to be found.")
-        }
-        return notes
+        return notes + system.notes
     }
 }
 
-extension Workload {
+extension TestPlan {
+    /// The faults a run has unless its file says otherwise: every family.
+    public static var defaultFaults: [String] { faultFamilyNames }
+
+    /// The family names accepted in `nemesis.faults` and `--nemesis`.
+    public static let faultFamilyNames = ["partition", "kill", "pause", "clock", "loss"]
+
     /// Every specific fault kind's name, also accepted in `nemesis.faults` and `--nemesis`.
     public static var faultKindNames: [String] { FaultKind.allCases.map(\.rawValue) }
 
     /// The fault kinds to schedule: `partition` means every partition shape, `clock` bump and strobe,
     /// `loss` packet loss; a specific kind name (`partition-one`) means just that kind.
-    public var faultKinds: [FaultKind] {
+    static func kinds(named names: [String]) -> [FaultKind] {
         var out: [FaultKind] = []
-        for name in nemeses {
+        for name in names {
             switch name {
             case "partition": out += FaultKind.allCases.filter(\.isPartition)
             case "clock": out += [.clockBump, .clockStrobe]

@@ -1,10 +1,11 @@
 import Basics
 import Checkers
 import Control
-import Systems
+import Faults
 import Foundation
 import Histories
-import Faults
+import Systems
+import Workloads
 
 /// The phases of one run, in order: record the test, connect, set up, drive, heal, collect, tear down, analyse.
 struct RunPhases: Sendable {
@@ -12,53 +13,54 @@ struct RunPhases: Sendable {
     let folder: RunFolder
     let log: RunLog
     let stop: StopSignal
-    let start: ContinuousClock.Instant
+    let clock: any RunClock
 
-    private var workload: Workload { run.workload }
+    private var plan: TestPlan { run.plan }
     private var cluster: TestCluster { run.cluster }
-    private var database: any SystemUnderTest { run.database }
+    private var system: any SystemUnderTest { run.plan.system.system }
 
     func execute() async -> TestRun.Outcome {
-        let version = (try? await database.version()) ?? "unknown"
+        let started = Date()
+        let version = (try? await system.version()) ?? "unknown"
         writeTestJSON(version: version)
         let unreachable = await cluster.remotes.connectAll()
         if !unreachable.isEmpty {
             for e in unreachable { log.info("cannot reach \(e.node): \(e)") }
             return failed(ExitStatus.unavailable, "\(unreachable.count) node(s) unreachable; see \(folder.log)")
         }
-        log.info("setting up \(database.name) \(version) on \(cluster.nodes.count) nodes")
+        log.info("setting up \(system.name) \(version) on \(cluster.nodes.count) nodes")
         do {
-            try await database.setup(cluster)
+            try await system.setup(cluster)
         } catch {
             log.info("setup failed: \(error)")
             await collectAndTearDown()
-            return failed(ExitStatus.unavailable, "\(database.name) did not start: \(error.message); see \(folder.log) and \(folder.path)/nodes/")
+            return failed(ExitStatus.unavailable, "\(system.name) did not start: \(error.message); see \(folder.log) and \(folder.path)/nodes/")
         }
         let recorder: Recorder
         let journal: FaultJournal
         do {
-            recorder = try Recorder(path: folder.history, start: start)
+            recorder = try Recorder(path: folder.history, clock: clock)
             journal = try FaultJournal(path: folder.faults)
         } catch {
             await collectAndTearDown()
             return failed(ExitStatus.cannotCreate, "cannot write the history or fault journal in \(folder.path): \(error)")
         }
         var options = NemesisOptions()
-        options.databaseReadsLibcTime = (database as? EtcdDatabase).map { EtcdDatabase.readsClockThroughLibc(binaryPath: $0.config.binaryPath) }
+        options.databaseReadsLibcTime = system.readsTimeThroughLibc
         let nemesis = NemesisController(
-            cluster: cluster, database: database, options: options, journal: journal,
+            cluster: cluster, database: system, options: options, journal: journal,
             elapsedNanoseconds: { recorder.elapsedNanoseconds() })
-        let notes = RunNotes.before(workload: workload, nodes: cluster.nodes, database: database, nemesis: nemesis)
+        let notes = RunNotes.before(plan: plan, nodes: cluster.nodes, nemesis: nemesis)
         for n in notes { log.info("note: \(n)") }
 
-        let interrupted = await drive(recorder: recorder, nemesis: nemesis)
+        let factory = plan.system.makeClients()
+        let interrupted = await drive(recorder: recorder, nemesis: nemesis, factory: factory)
         do { try recorder.finish() } catch { log.info("the history could not be written completely: \(error)") }
-        await run.clients.shutdown()
+        await factory.shutdown()
         await collectAndTearDown()
         await cluster.remotes.closeAll()
-        let analysis = Analysis(workload: workload, seed: run.seed, folder: folder, log: log, cluster: cluster,
-                                database: database.name, version: version, notes: notes,
-                                started: Date(timeIntervalSinceNow: -(ContinuousClock.now - start).seconds))
+        let analysis = Analysis(plan: plan, seed: run.seed, folder: folder, log: log, cluster: cluster,
+                                version: version, notes: notes, started: started, checkers: run.registry.checkers)
         let verdict = analysis.run()
         try? folder.linkLatest()
         var code = verdict?.exitCode ?? ExitStatus.internalError
@@ -67,38 +69,46 @@ struct RunPhases: Sendable {
                                failure: interrupted ? "interrupted by signal \(stop.signal); faults healed, results written" : nil)
     }
 
-    /// Clients and faults until the time limit or a signal, then heal, recover and read every key.
+    /// The key prefix of this run: every key the clients send is namespaced by the run's folder,
+    /// so that runs against a shared, long-lived system never read each other's data.
+    private var keyPrefix: String { "schism/\((folder.path as NSString).lastPathComponent)/" }
+
+    /// Clients and faults until the time limit or a signal, then heal, recover and read the final state.
     /// Returns whether a signal cut the run short.
-    private func drive(recorder: Recorder, nemesis: NemesisController) async -> Bool {
-        let keys = KeyAllocator(opsPerKey: workload.opsPerKey)
-        let workers = Workers(seed: run.seed, mix: workload.mix, values: workload.values, rate: workload.rate)
+    private func drive(recorder: Recorder, nemesis: NemesisController, factory: any ClientFactory) async -> Bool {
+        let keys = KeyAllocator(opsPerKey: plan.workload.opsPerKey)
+        let workers = Workers(seed: run.seed, workload: plan.workload, rate: plan.rate, clock: clock)
         var clients: [any Client] = []
         var nodeNames: [String] = []
-        for w in 0..<workload.concurrency {
+        let options = ClientOptions(timeoutSeconds: plan.requestTimeoutSeconds, keyPrefix: keyPrefix)
+        for w in 0..<plan.concurrency {
             let node = cluster.nodes[w % cluster.nodes.count]
             do {
-                clients.append(try run.clients.makeClient(node: node, options: ClientOptions(timeoutSeconds: workload.requestTimeoutSeconds)))
+                clients.append(try factory.makeClient(node: node, options: options))
                 nodeNames.append(node.name)
             } catch {
                 log.info("cannot make a client for \(node.name): \(error)")
             }
         }
-        let deadline = start + .nanoseconds(Int64(workload.timeLimitSeconds * 1e9))
+        let start = clock.elapsedNanoseconds()
+        let deadline = start + Duration.seconds(fractional: plan.timeLimitSeconds).nanoseconds
         let schedule = NemesisSchedule(
-            seed: run.seed, kinds: workload.faultKinds, intervalSeconds: workload.nemesisIntervalSeconds,
-            durationSeconds: workload.timeLimitSeconds)
-        if schedule.actions.isEmpty, !workload.faultKinds.isEmpty {
-            log.info("note: no fault fits in \(workload.timeLimitSeconds) s with a nemesis interval of \(workload.nemesisIntervalSeconds) s (a fault and its heal take two intervals); lower --nemesis-interval or raise --time-limit")
+            seed: run.seed, kinds: plan.faultKinds, intervalSeconds: plan.nemesisIntervalSeconds,
+            durationSeconds: plan.timeLimitSeconds)
+        if schedule.actions.isEmpty, !plan.faultKinds.isEmpty {
+            log.info("note: no fault fits in \(plan.timeLimitSeconds) s with a nemesis interval of \(plan.nemesisIntervalSeconds) s (a fault and its heal take two intervals); lower --nemesis-interval or raise --time-limit")
         }
-        log.info("running \(clients.count) clients for \(workload.timeLimitSeconds) s at \(workload.rate > 0 ? "\(Int(workload.rate)) ops/s" : "full speed"); faults: \(workload.faultKinds.isEmpty ? "none" : workload.faultKinds.map(\.rawValue).joined(separator: ", "))")
-        let (workerClients, workerNodes) = (clients, nodeNames)
+        log.info("running \(clients.count) clients for \(plan.timeLimitSeconds) s at \(plan.rate > 0 ? "\(Int(plan.rate)) ops/s" : "full speed"); faults: \(plan.faultKinds.isEmpty ? "none" : plan.faultKinds.map(\.rawValue).joined(separator: ", "))")
+        let (workerClients, workerNodes, clock) = (clients, nodeNames, self.clock)
         let main = Task {
             await withTaskGroup(of: Void.self) { group in
-                group.addTask { await workers.run(clients: workerClients, nodes: workerNodes, recorder: recorder, keys: keys, until: deadline) }
-                group.addTask { await FaultLoop(nemesis: nemesis, recorder: recorder, log: log).run(schedule, start: start) }
+                group.addTask { await workers.run(clients: workerClients, nodes: workerNodes, recorder: recorder, keys: keys, untilNanoseconds: deadline) }
+                group.addTask { await FaultLoop(nemesis: nemesis, recorder: recorder, log: log).run(schedule, clock: clock) }
             }
         }
-        let progress = Progress(recorder: recorder, nemesis: nemesis, log: log, start: start, limitSeconds: workload.timeLimitSeconds)
+        let progress = Progress(recorder: recorder, nemesis: nemesis, log: log, clock: clock, limitSeconds: plan.timeLimitSeconds)
+        // The monitor polls on real time: it flushes the history and watches for signals even
+        // when a test drives the run's clock by hand.
         let monitor = Task {
             while !Task.isCancelled {
                 try? await Task.sleep(for: .seconds(1))
@@ -116,14 +126,14 @@ struct RunPhases: Sendable {
         let report = await nemesis.healAll()
         for event in report.stopped { recorder.nemesis(f: event.f, value: event.historyValue) }
         for failure in report.failures { log.info("heal failed on \(failure.node): \(failure.message); run `schism heal`") }
-        if !stop.isSet, !workload.faultKinds.isEmpty, workload.recoverySeconds > 0 {
-            log.info("faults healed; waiting \(workload.recoverySeconds) s for recovery")
-            try? await Task.sleep(for: .nanoseconds(Int64(workload.recoverySeconds * 1e9)))
+        if !stop.isSet, !plan.faultKinds.isEmpty, plan.recoverySeconds > 0 {
+            log.info("faults healed; waiting \(plan.recoverySeconds) s for recovery")
+            try? await clock.sleep(for: .seconds(fractional: plan.recoverySeconds))
         }
-        if !stop.isSet, workload.finalReads {
-            let all = keys.keys
-            log.info("reading all \(all.count) keys")
-            await workers.finalReads(clients: clients, nodes: nodeNames, recorder: recorder, keys: all, firstProcess: 1_000_000)
+        if !stop.isSet, plan.finalReads {
+            let requests = plan.workload.finalRequests(keys: keys.keys)
+            log.info("reading the final state: \(requests.count) requests")
+            await workers.finalRequests(requests, clients: clients, nodes: nodeNames, recorder: recorder, firstProcess: 1_000_000)
         }
         for c in clients { await c.close() }
         progress.tick(final: true)
@@ -136,7 +146,7 @@ struct RunPhases: Sendable {
             guard let remote = cluster.remotes[node.name] else { continue }
             let dir = folder.nodeFolder(node.name)
             try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-            for path in database.logFiles(on: node) {
+            for path in system.logFiles(on: node) {
                 do {
                     try await remote.download(remotePath: path, localPath: dir + "/" + (path as NSString).lastPathComponent)
                 } catch {
@@ -145,15 +155,15 @@ struct RunPhases: Sendable {
             }
         }
         do {
-            try await database.teardown(cluster)
-            log.info("\(database.name) torn down")
+            try await system.teardown(cluster)
+            log.info("\(system.name) torn down")
         } catch {
             log.info("teardown failed (the analysis goes on): \(error)")
         }
     }
 
     private func writeTestJSON(version: String) {
-        let value = TestRecord.json(workload: workload, seed: run.seed, nodes: cluster.nodes, database: database.name, version: version)
+        let value = TestRecord.json(plan: plan, seed: run.seed, nodes: cluster.nodes, version: version)
         do { try folder.write(value.jsonText + "\n", to: folder.testJSON) } catch {
             log.info("cannot write \(folder.testJSON): \(error)")
         }
@@ -161,7 +171,7 @@ struct RunPhases: Sendable {
 
     private func failed(_ code: Int32, _ why: String) -> TestRun.Outcome {
         log.info("run failed: \(why)")
-        try? folder.write("Schism test \(workload.name): RUN FAILED\n\(why)\n", to: folder.reportText)
+        try? folder.write("Schism test \(plan.name): RUN FAILED\n\(why)\n", to: folder.reportText)
         try? folder.linkLatest()
         return TestRun.Outcome(verdict: nil, folder: folder, exitCode: code, failure: why)
     }

@@ -1,55 +1,59 @@
+import Basics
 import Systems
-import Histories
 import Synchronization
+import Workloads
 
 /// Runs the client workers of a test: one task per worker, each with its own client and process number.
 ///
-/// A worker draws its next request from its `OperationSource`, records the invocation, sends it,
-/// records the completion, and after an `info` (outcome unknown) takes a fresh process number,
-/// so that no process ever has two operations in flight. Workers stop at the deadline or when
-/// their task is cancelled; a request in flight is allowed to finish (its client has a timeout).
+/// A worker draws its next request from its generator (the workload's, seeded per worker),
+/// records the invocation, sends it, records the completion, and after an `info` (outcome
+/// unknown) takes a fresh process number, so that no process ever has two operations in
+/// flight. Workers stop at the deadline or when their task is cancelled; a request in flight is
+/// allowed to finish (its client has a timeout).
 public struct Workers: Sendable {
     public var seed: UInt64
-    public var mix: [String: Double]
-    public var values: Int
+    public var workload: any Workload
     /// Total operations per second across workers; 0 for no limit.
     public var rate: Double
+    /// The run's clock.
+    public var clock: any RunClock
 
-    public init(seed: UInt64, mix: [String: Double], values: Int, rate: Double) {
+    public init(seed: UInt64, workload: any Workload, rate: Double, clock: any RunClock) {
         self.seed = seed
-        self.mix = mix
-        self.values = values
+        self.workload = workload
         self.rate = rate
+        self.clock = clock
     }
 
-    /// Runs `clients.count` workers until `deadline` (or, when given, until `maxOperations` have
-    /// been invoked); `nodes[i]` names worker i's node in the history.
+    /// Runs `clients.count` workers until the clock reads `deadlineNanoseconds` (or, when given,
+    /// until `maxOperations` have been invoked); `nodes[i]` names worker i's node in the history.
     public func run(
         clients: [any Client], nodes: [String], recorder: Recorder, keys: KeyAllocator,
-        until deadline: ContinuousClock.Instant, maxOperations: Int? = nil
+        untilNanoseconds deadline: Int64, maxOperations: Int? = nil
     ) async {
         let count = clients.count
         let budget = Budget(maxOperations ?? Int.max)
-        let period: Duration? = rate > 0 ? .nanoseconds(Int64(Double(count) / rate * 1e9)) : nil
-        let start = ContinuousClock.now
+        let period: Int64? = rate > 0 ? Int64(Double(count) / rate * 1e9) : nil
+        let start = clock.elapsedNanoseconds()
+        let clock = self.clock
         await withTaskGroup(of: Void.self) { group in
             for w in 0..<count {
                 let client = clients[w]
                 let node = w < nodes.count ? nodes[w] : nil
-                var source = OperationSource(seed: seed, worker: w, mix: mix, values: values)
+                var generator = workload.generator(seed: seed, worker: w)
                 group.addTask {
                     var process = w
                     // Spread the workers' first operations over one period.
-                    var next = start + (period.map { $0 * Double(w) / Double(max(1, count)) } ?? .zero)
-                    while !Task.isCancelled, ContinuousClock.now < deadline, budget.take() {
+                    var next = start + (period.map { $0 * Int64(w) / Int64(max(1, count)) } ?? 0)
+                    while !Task.isCancelled, clock.elapsedNanoseconds() < deadline, budget.take() {
                         if let period {
-                            if next > ContinuousClock.now {
-                                try? await Task.sleep(until: min(next, deadline), clock: .continuous)
-                                if Task.isCancelled || ContinuousClock.now >= deadline { break }
+                            if next > clock.elapsedNanoseconds() {
+                                try? await clock.sleep(untilNanoseconds: min(next, deadline))
+                                if Task.isCancelled || clock.elapsedNanoseconds() >= deadline { break }
                             }
                             next += period
                         }
-                        let request = source.next(key: keys.next())
+                        let request = generator.next(keys: keys)
                         recorder.invoke(process: process, request, node: node)
                         let response = await client.invoke(request)
                         recorder.complete(process: process, request, response, node: node)
@@ -60,17 +64,16 @@ public struct Workers: Sendable {
         }
     }
 
-    /// Reads every key once, spreading the reads over the clients; used after healing.
-    public func finalReads(clients: [any Client], nodes: [String], recorder: Recorder, keys: [String], firstProcess: Int) async {
+    /// Sends `requests` once each, spread over the clients; used after healing to read the final state.
+    public func finalRequests(_ requests: [ClientRequest], clients: [any Client], nodes: [String], recorder: Recorder, firstProcess: Int) async {
         guard !clients.isEmpty else { return }
         await withTaskGroup(of: Void.self) { group in
             for (w, client) in clients.enumerated() {
-                let mine = stride(from: w, to: keys.count, by: clients.count).map { keys[$0] }
+                let mine = stride(from: w, to: requests.count, by: clients.count).map { requests[$0] }
                 let node = w < nodes.count ? nodes[w] : nil
                 group.addTask {
                     var process = firstProcess + w
-                    for key in mine {
-                        let request = ClientRequest(f: "read", key: key, value: .null)
+                    for request in mine {
                         recorder.invoke(process: process, request, node: node)
                         let response = await client.invoke(request)
                         recorder.complete(process: process, request, response, node: node)

@@ -4,6 +4,7 @@ import Foundation
 import SyntheticHistories
 import Histories
 import Runner
+import Workloads
 
 /// Benchmarks that print numbers: `swift run -c release schism-bench [checker|big-check FILE]`.
 ///
@@ -134,9 +135,10 @@ enum Bench {
             let recorder = try Recorder(path: path)
             let store = InMemoryRegisterStore()
             let clients = (0..<concurrency).map { _ in store.client() }
-            let workers = Workers(seed: 1, mix: ["read": 2, "write": 1, "cas": 1], values: 5, rate: 0)
+            let clock = SystemRunClock()
+            let workers = Workers(seed: 1, workload: RegisterWorkload(), rate: 0, clock: clock)
             let t0 = ContinuousClock.now
-            await workers.run(clients: clients, nodes: [], recorder: recorder, keys: KeyAllocator(opsPerKey: 200), until: t0 + .seconds(3))
+            await workers.run(clients: clients, nodes: [], recorder: recorder, keys: KeyAllocator(opsPerKey: 200), untilNanoseconds: 3_000_000_000)
             let elapsed = seconds(ContinuousClock.now - t0)
             try recorder.finish()
             let completed = recorder.counts.filter { $0.key != .invoke }.reduce(0) { $0 + $1.value }

@@ -25,14 +25,18 @@ public protocol SystemPlugin: Sendable {
 public struct ConfiguredSystem: Sendable {
     /// The lifecycle.
     public var system: any SystemUnderTest
-    /// Makes one client per worker.
-    public var clients: any ClientFactory
+    /// Makes the factory of the run's clients; called once per run, when clients are needed
+    /// (a factory may hold connection pools that must be shut down).
+    public var makeClients: @Sendable () -> any ClientFactory
     /// The settings as JSON, for `test.json`.
     public var settings: [String: JSONValue]
 
-    public init(system: any SystemUnderTest, clients: any ClientFactory, settings: [String: JSONValue] = [:]) {
+    public init(
+        system: any SystemUnderTest, settings: [String: JSONValue] = [:],
+        makeClients: @escaping @Sendable () -> any ClientFactory
+    ) {
         self.system = system
-        self.clients = clients
+        self.makeClients = makeClients
         self.settings = settings
     }
 }

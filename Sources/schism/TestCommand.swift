@@ -1,6 +1,8 @@
 import ArgumentParser
 import Basics
+import Config
 import Control
+import Plugins
 import Systems
 import Foundation
 import Runner
@@ -32,38 +34,31 @@ struct TestCommand: AsyncParsableCommand {
     @Option(help: "Time between a fault's start and its heal, e.g. 10s.")
     var nemesisInterval: String?
 
-    @Option(help: "Concurrent clients.")
-    var concurrency: Int?
+    @Option(help: "Concurrent clients (1 to 1000).")
+    var concurrency: String?
 
     @Option(help: "Total operations per second (0: as fast as possible).")
-    var rate: Double?
+    var rate: String?
 
-    @Option(help: "Client reads: linearizable or serializable.")
+    @Option(help: "Client reads, for systems that offer a choice (etcd: linearizable or serializable).")
     var reads: String?
 
     @Option(help: "The seed of operations and faults (default: random, printed and stored).")
-    var seed: UInt64?
+    var seed: String?
 
     @Option(help: "The folder that holds results.")
     var results = "results"
 
     func run() async throws {
-        var w = try loadWorkload()
-        try applyOverrides(&w)
+        let registry = BuiltIn.registry
+        let plan = try loadPlan(registry: registry)
         let nodesFile: NodesFile
         do { nodesFile = try nodeOptions.resolve() } catch { throw controlExit(for: error) }
-        let seed = w.seed ?? UInt64.random(in: 0...UInt64(Int64.max))
+        let seed = plan.seed ?? UInt64.random(in: 0...UInt64(Int64.max))
         let cluster = TestCluster(nodes: nodesFile.nodes, remotes: RemoteSet(nodesFile: nodesFile, options: nodeOptions.sshOptions))
-        let database = EtcdDatabase(config: EtcdConfig(binaryPath: w.binary ?? EtcdConfig.debianBinaryPath))
-        guard FileManager.default.isExecutableFile(atPath: database.config.binaryPath) else {
-            throw exitWith(UserFacingError(
-                message: "no etcd binary at \(database.config.binaryPath); install Debian's etcd-server (apt-get install etcd-server) or set db.binary in the workload",
-                code: ExitStatus.noInput))
-        }
-        let clients = EtcdClientFactory(serializableReads: w.reads == "serializable")
         let stop = StopSignal()
         stop.install()
-        let outcome = await TestRun(workload: w, seed: seed, cluster: cluster, database: database, clients: clients, resultsRoot: results)
+        let outcome = await TestRun(plan: plan, seed: seed, cluster: cluster, registry: registry, resultsRoot: results)
             .run(stop: stop) { print($0) }
         if let verdict = outcome.verdict {
             print("\nverdict: \(verdict.rawValue.uppercased())")
@@ -76,46 +71,35 @@ struct TestCommand: AsyncParsableCommand {
         if outcome.exitCode != 0 { throw ExitCode(outcome.exitCode) }
     }
 
-    private func loadWorkload() throws -> Workload {
-        let path = workload ?? (FileManager.default.fileExists(atPath: "Workloads/etcd-register.yml") ? "Workloads/etcd-register.yml" : nil)
-        guard let path else { return Workload() }
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw exitWith(UserFacingError(message: "\(path): no such workload file", code: ExitStatus.noInput))
-        }
-        do { return try WorkloadParser.read(path: path) } catch {
-            throw exitWith(UserFacingError(message: error.description, code: ExitStatus.dataError))
-        }
+    /// The flags as overrides of the workload file's fields, validated with the file's own rules.
+    private var overrides: [TestPlanParser.Override] {
+        var out: [TestPlanParser.Override] = []
+        if let timeLimit { out.append(.init("time-limit", timeLimit, flag: "--time-limit")) }
+        if let nemesisInterval { out.append(.init("nemesis.interval", nemesisInterval, flag: "--nemesis-interval")) }
+        if let nemesis { out.append(.init("nemesis.faults", nemesis, flag: "--nemesis")) }
+        if let concurrency { out.append(.init("concurrency", String(concurrency), flag: "--concurrency")) }
+        if let rate { out.append(.init("rate", rate, flag: "--rate")) }
+        if let reads { out.append(.init("db.reads", reads, flag: "--reads")) }
+        if let seed { out.append(.init("seed", String(seed), flag: "--seed")) }
+        return out
     }
 
-    private func applyOverrides(_ w: inout Workload) throws {
-        func seconds(_ text: String, _ flag: String) throws -> Double {
-            guard let s = Duration.parseSeconds(text), s > 0 else {
-                throw ValidationError("\(flag) \(text) is not a duration; write e.g. 60, 30s or 5m")
+    private func loadPlan(registry: PluginRegistry) throws -> TestPlan {
+        let fm = FileManager.default
+        let path = workload ?? (fm.fileExists(atPath: BuiltIn.defaultWorkloadFile) ? BuiltIn.defaultWorkloadFile : nil)
+        let parser = TestPlanParser(registry: registry)
+        do {
+            guard let path else { return try parser.parse("{}", file: "(built-in default)", overrides: overrides) }
+            var isDir: ObjCBool = false
+            guard fm.fileExists(atPath: path, isDirectory: &isDir) else {
+                throw exitWith(UserFacingError(message: "\(path): no such workload file", code: ExitStatus.noInput))
             }
-            return s
-        }
-        if let timeLimit { w.timeLimitSeconds = try seconds(timeLimit, "--time-limit") }
-        if let nemesisInterval { w.nemesisIntervalSeconds = try seconds(nemesisInterval, "--nemesis-interval") }
-        if let nemesis {
-            let names = nemesis == "none" ? [] : nemesis.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
-            let known = Set(Workload.nemesisKinds + Workload.faultKindNames)
-            if let bad = names.first(where: { !known.contains($0) }) {
-                throw ValidationError("--nemesis: unknown fault \"\(bad)\"; choose from \(Workload.nemesisKinds.joined(separator: ", ")), none, or a kind: \(Workload.faultKindNames.joined(separator: ", "))")
+            guard !isDir.boolValue else {
+                throw exitWith(UserFacingError(message: "\(path) is a folder; give a workload file (YAML), e.g. \(BuiltIn.defaultWorkloadFile)", code: ExitStatus.noInput))
             }
-            w.nemeses = names
+            return try parser.read(path: path, overrides: overrides)
+        } catch let error as ConfigError {
+            throw exitWith(UserFacingError(message: error.description, code: error.file.hasPrefix("--") ? ExitStatus.usage : ExitStatus.dataError))
         }
-        if let concurrency {
-            guard (1...1000).contains(concurrency) else { throw ValidationError("--concurrency must be between 1 and 1000") }
-            w.concurrency = concurrency
-        }
-        if let rate {
-            guard rate >= 0, rate.isFinite else { throw ValidationError("--rate must be 0 or more") }
-            w.rate = rate
-        }
-        if let reads {
-            guard ["linearizable", "serializable"].contains(reads) else { throw ValidationError("--reads takes linearizable or serializable") }
-            w.reads = reads
-        }
-        if let seed { w.seed = seed }
     }
 }

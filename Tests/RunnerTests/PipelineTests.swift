@@ -1,9 +1,11 @@
+import Basics
 import Checkers
 import Systems
 import Foundation
 import Histories
 import Runner
 import Testing
+import Workloads
 
 /// Workers, recorder and checker together, against in-process stores: no cluster needed.
 struct PipelineTests {
@@ -15,9 +17,11 @@ struct PipelineTests {
         let recorder = try Recorder(path: path)
         let clients = (0..<8).map { _ in store.client() }
         let keys = KeyAllocator(opsPerKey: 50)
-        let workers = Workers(seed: 7, mix: ["read": 2, "write": 1, "cas": 1], values: values, rate: 0)
-        await workers.run(clients: clients, nodes: [], recorder: recorder, keys: keys, until: .now + .seconds(60), maxOperations: 4_000)
-        await workers.finalReads(clients: clients, nodes: [], recorder: recorder, keys: keys.keys, firstProcess: 1000)
+        var workload = RegisterWorkload()
+        workload.values = values
+        let workers = Workers(seed: 7, workload: workload, rate: 0, clock: SystemRunClock())
+        await workers.run(clients: clients, nodes: [], recorder: recorder, keys: keys, untilNanoseconds: 60_000_000_000, maxOperations: 4_000)
+        await workers.finalRequests(workload.finalRequests(keys: keys.keys), clients: clients, nodes: [], recorder: recorder, firstProcess: 1000)
         try recorder.finish()
         let history = try HistoryReader.read(path: path)
         let result = try LinearizabilityChecker(model: RegisterModel(allowsCAS: true)).check(history)
@@ -47,10 +51,10 @@ struct PipelineTests {
         #expect(keys.keys == ["k0", "k1", "k2"])
     }
 
-    @Test func operationSourceIsReproducible() {
-        var a = OperationSource(seed: 42, worker: 3, mix: ["read": 1, "write": 1, "cas": 1], values: 5)
-        var b = OperationSource(seed: 42, worker: 3, mix: ["read": 1, "write": 1, "cas": 1], values: 5)
-        var c = OperationSource(seed: 43, worker: 3, mix: ["read": 1, "write": 1, "cas": 1], values: 5)
+    @Test func registerGeneratorIsReproducible() {
+        var a = RegisterGenerator(seed: 42, worker: 3, mix: ["read": 1, "write": 1, "cas": 1], values: 5)
+        var b = RegisterGenerator(seed: 42, worker: 3, mix: ["read": 1, "write": 1, "cas": 1], values: 5)
+        var c = RegisterGenerator(seed: 43, worker: 3, mix: ["read": 1, "write": 1, "cas": 1], values: 5)
         let sa = (0..<50).map { _ in a.next(key: "k") }
         #expect(sa == (0..<50).map { _ in b.next(key: "k") })
         #expect(sa != (0..<50).map { _ in c.next(key: "k") })
@@ -62,9 +66,11 @@ struct PipelineTests {
         defer { try? FileManager.default.removeItem(atPath: path) }
         let recorder = try Recorder(path: path)
         let store = InMemoryRegisterStore()
-        let workers = Workers(seed: 1, mix: ["read": 1], values: 1, rate: 200)
+        var workload = RegisterWorkload()
+        workload.mix = ["read": 1]
+        let workers = Workers(seed: 1, workload: workload, rate: 200, clock: SystemRunClock())
         await workers.run(clients: (0..<4).map { _ in store.client() }, nodes: [], recorder: recorder,
-                          keys: KeyAllocator(opsPerKey: 10), until: .now + .seconds(60), maxOperations: 100)
+                          keys: KeyAllocator(opsPerKey: 10), untilNanoseconds: 60_000_000_000, maxOperations: 100)
         try recorder.finish()
         // No operation is sent before its turn: at 200 ops/s over 4 workers each worker's 25th
         // operation is due 24 × 20 ms after the start, however late the workers began (a late

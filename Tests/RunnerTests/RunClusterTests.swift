@@ -15,7 +15,7 @@ import Testing
     .localCluster(ClusterSpec(name: "runtest", netIndex: 192, nodeCount: 3)))
 struct RunClusterTests {
     @Test func everyKindOfFaultAndAValidRun() async throws {
-        var w = RunFixture.workload(faults: ["partition", "kill", "pause", "clock", "loss"], interval: 1.2, seconds: 13)
+        var w = try RunFixture.workload(faults: ["partition", "kill", "pause", "clock", "loss"], interval: 1.2, seconds: 13)
         let families: Set<FaultFamily> = [.partition, .kill, .pause, .clock, .packetLoss]
         let seed = try #require(RunFixture.seed(for: w) { Set($0.map(\.kind.family)) == families && $0.contains { $0.kind == .clockBump } }, "no seed covers every fault family")
         w.seed = seed
@@ -49,8 +49,7 @@ struct RunClusterTests {
     }
 
     @Test func serializableReadsUnderAPartitionAreReportedStale() async throws {
-        var w = RunFixture.workload(faults: ["partition-one"], interval: 3, seconds: 10)
-        w.reads = "serializable"
+        var w = try RunFixture.workload(faults: ["partition-one"], interval: 3, seconds: 10, extra: "db: {reads: serializable}")
         w.concurrency = 9
         w.rate = 300
         w.seed = 3
@@ -65,7 +64,7 @@ struct RunClusterTests {
     }
 
     @Test func sigintHealsAndStillWritesResults() async throws {
-        var w = RunFixture.workload(faults: ["pause", "partition-one"], interval: 2, seconds: 30)
+        var w = try RunFixture.workload(faults: ["pause", "partition-one"], interval: 2, seconds: 30)
         let seed = try #require(RunFixture.seed(for: w) { $0.first?.kind == .pause })
         w.seed = seed
         let root = NSTemporaryDirectory() + "schism-sigint-\(UUID().uuidString)"

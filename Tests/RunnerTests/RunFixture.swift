@@ -5,20 +5,28 @@ import Systems
 import Foundation
 import Histories
 import Faults
+import Plugins
 import Runner
 import Testing
 
 /// Helpers for whole runs on the suite's local cluster.
 enum RunFixture {
-    /// A short workload with the given faults.
-    static func workload(faults: [String], interval: Double, seconds: Double) -> Workload {
-        Workload(
-            name: "itest", requestTimeoutSeconds: 0.5, opsPerKey: 100, concurrency: 6, rate: 150,
-            timeLimitSeconds: seconds, nemeses: faults, nemesisIntervalSeconds: interval, recoverySeconds: 2)
+    /// A short etcd register workload with the given faults, as the built-in registry reads it.
+    static func workload(faults: [String], interval: Double, seconds: Double, extra: String = "") throws -> TestPlan {
+        try TestPlanParser(registry: BuiltIn.registry).parse("""
+            name: itest
+            client: {timeout: 500ms}
+            workload: {ops-per-key: 100}
+            concurrency: 6
+            rate: 150
+            time-limit: \(seconds)
+            nemesis: {faults: [\(faults.joined(separator: ", "))], interval: \(interval), recovery: 2}
+            \(extra)
+            """, file: "itest.yml")
     }
 
     /// The first seed below 20,000 whose fault schedule satisfies `wanted`.
-    static func seed(for w: Workload, _ wanted: ([NemesisSchedule.Action]) -> Bool) -> UInt64? {
+    static func seed(for w: TestPlan, _ wanted: ([NemesisSchedule.Action]) -> Bool) -> UInt64? {
         (1..<20_000).lazy.map(UInt64.init).first { seed in
             wanted(NemesisSchedule(seed: seed, kinds: w.faultKinds, intervalSeconds: w.nemesisIntervalSeconds,
                                    durationSeconds: w.timeLimitSeconds).starts)
@@ -26,12 +34,11 @@ enum RunFixture {
     }
 
     /// Runs a test on the suite's cluster; returns how it ended and the cluster (still connected).
-    static func run(_ w: Workload, root: String? = nil, stop: StopSignal = StopSignal()) async throws -> (TestRun.Outcome, TestCluster) {
+    static func run(_ w: TestPlan, root: String? = nil, stop: StopSignal = StopSignal()) async throws -> (TestRun.Outcome, TestCluster) {
         let nodes = try LocalClusterTrait.nodes()
         let cluster = TestCluster(nodes: nodes.nodes, remotes: RemoteSet(nodesFile: nodes))
         let run = TestRun(
-            workload: w, seed: w.seed ?? 1, cluster: cluster, database: EtcdDatabase(),
-            clients: EtcdClientFactory(serializableReads: w.reads == "serializable"),
+            plan: w, seed: w.seed ?? 1, cluster: cluster, registry: BuiltIn.registry,
             resultsRoot: root ?? NSTemporaryDirectory() + "schism-run-\(UUID().uuidString)")
         let outcome = await run.run(stop: stop) { _ in }
         return (outcome, cluster)

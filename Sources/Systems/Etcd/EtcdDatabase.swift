@@ -12,9 +12,21 @@ public struct EtcdDatabase: KillableSystem, PausableSystem {
     /// The deployment settings.
     public let config: EtcdConfig
 
+    /// Whether the run's clients read serializably (for the run's notes).
+    public let serializableReads: Bool
+
     /// Creates the lifecycle for `config`.
-    public init(config: EtcdConfig = EtcdConfig()) {
+    public init(config: EtcdConfig = EtcdConfig(), serializableReads: Bool = false) {
         self.config = config
+        self.serializableReads = serializableReads
+    }
+
+    /// False for a Go binary (etcd is one): Go reads the clock through the vDSO.
+    public var readsTimeThroughLibc: Bool? { Self.readsClockThroughLibc(binaryPath: config.binaryPath) }
+
+    /// The note that stale reads are expected when reads are serializable.
+    public var notes: [String] {
+        serializableReads ? ["Reads are serializable: etcd may answer them from a stale member, so stale reads are expected to be found."] : []
     }
 
     /// `etcd`.

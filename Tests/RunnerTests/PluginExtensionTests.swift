@@ -1,0 +1,196 @@
+import Basics
+import Checkers
+import Config
+import Control
+import Foundation
+import Histories
+import Runner
+import Synchronization
+import Systems
+import Testing
+import Workloads
+
+// A system, a workload kind and a checker defined here, in the test target, and run through
+// the real runner: the proof that a new plug-in needs no edit anywhere else.
+
+/// A counter held in memory; with `lose-every: N` it silently drops every Nth add.
+struct CounterSystemPlugin: SystemPlugin {
+    var name: String { "counter-store" }
+    var summary: String { "an in-memory counter (for tests)" }
+    var workloadKinds: Set<String> { ["counter"] }
+
+    func configure(_ db: ConfigSection) throws(ConfigError) -> ConfiguredSystem {
+        var loseEvery = 0
+        try db.forEach(skipping: ["system"]) { f throws(ConfigError) in
+            guard f.name == "lose-every" else { throw f.unknown(expected: ["system", "lose-every"]) }
+            loseEvery = try f.int(min: 0)
+        }
+        let store = CounterStore(loseEvery: loseEvery)
+        return ConfiguredSystem(system: CounterSystem(), settings: ["loseEvery": .int(Int64(loseEvery))]) { store }
+    }
+}
+
+/// Its lifecycle: setup leaves a marker file on every node (through the node's Remote), teardown removes it.
+struct CounterSystem: SystemUnderTest {
+    var name: String { "counter-store" }
+    func version() async throws(SystemError) -> String { "1" }
+
+    static func marker(_ node: NodeConfig) -> String { node.dataDir + "/counter-store.up" }
+
+    func setup(_ cluster: TestCluster) async throws(SystemError) {
+        for node in cluster.nodes {
+            do { _ = try await cluster.remote(node).runScript("mkdir -p \(ShellQuote.quote(node.dataDir)) && touch \(ShellQuote.quote(Self.marker(node)))") } catch {
+                throw SystemError(error, doing: "setup")
+            }
+        }
+    }
+
+    func teardown(_ cluster: TestCluster) async throws(SystemError) {
+        for node in cluster.nodes {
+            do { _ = try await cluster.remote(node).runScript("rm -f \(ShellQuote.quote(Self.marker(node)))") } catch {
+                throw SystemError(error, doing: "teardown")
+            }
+        }
+    }
+}
+
+/// The counter and its clients.
+final class CounterStore: ClientFactory, Client {
+    private let state = Mutex((value: 0, adds: 0))
+    let loseEvery: Int
+
+    init(loseEvery: Int) { self.loseEvery = loseEvery }
+
+    func makeClient(node: NodeConfig, options: ClientOptions) throws(SystemError) -> any Client { self }
+
+    func invoke(_ request: ClientRequest) async -> ClientResponse {
+        state.withLock { s in
+            switch request.f {
+            case "add":
+                s.adds += 1
+                if loseEvery == 0 || s.adds % loseEvery != 0 { s.value += 1 }
+                return ClientResponse(type: .ok, value: request.value)
+            case "read":
+                return ClientResponse(type: .ok, value: .int(Int64(s.value)))
+            default:
+                return ClientResponse(type: .fail, value: request.value, error: "unknown function \(request.f)")
+            }
+        }
+    }
+
+    func close() async {}
+}
+
+/// Adds of 1 and reads of one counter.
+struct CounterKind: WorkloadKind {
+    var name: String { "counter" }
+    var summary: String { "adds and reads of one counter (for tests)" }
+
+    func configure(_ section: ConfigSection) throws(ConfigError) -> any Workload {
+        try section.forEach(skipping: ["kind"]) { f throws(ConfigError) in throw f.unknown(expected: ["kind"]) }
+        return CounterWorkload()
+    }
+}
+
+struct CounterWorkload: Workload {
+    var kind: String { "counter" }
+    var functions: [String] { ["add", "read"] }
+    var opsPerKey: Int { Int.max }
+    var checkers: [CheckerSpec] { [CheckerSpec("counter")] }
+    var settings: [String: JSONValue] { [:] }
+
+    func generator(seed: UInt64, worker: Int) -> any OpGenerator { CounterGenerator(rng: SplitMix(seed: seed &+ UInt64(worker))) }
+
+    func finalRequests(keys: [String]) -> [ClientRequest] { [ClientRequest(f: "read", key: "counter", value: .null)] }
+}
+
+struct CounterGenerator: OpGenerator {
+    var rng: SplitMix
+
+    mutating func next(keys: KeyAllocator) -> ClientRequest {
+        rng.next(below: 4) == 0 ? ClientRequest(f: "read", key: "counter", value: .null) : ClientRequest(f: "add", key: "counter", value: .int(1))
+    }
+}
+
+/// The last read must count every acknowledged add.
+struct CounterCheckerPlugin: CheckerPlugin {
+    var name: String { "counter" }
+    var summary: String { "the final read counts every acknowledged add (for tests)" }
+    func make(_ options: [String: JSONValue]) throws(CheckerOptionError) -> any Checker { CounterChecker() }
+}
+
+struct CounterChecker: Checker {
+    var name: String { "counter" }
+
+    func check(_ history: History) -> CheckerOutcome {
+        let ops = history.operations.filter { $0.process != .nemesis }
+        let acknowledged = ops.filter { $0.f == "add" && $0.type == .ok }.count
+        guard let last = ops.last(where: { $0.f == "read" && $0.type == .ok }), let value = last.value.intValue else {
+            return .unknown(name, reason: "no successful read")
+        }
+        if value >= acknowledged {
+            return CheckerOutcome(checker: name, verdict: .valid, summary: "\(acknowledged) adds acknowledged, final read \(value)")
+        }
+        let finding = Finding(
+            kind: "lost-add", key: last.key, operations: [last.index],
+            prose: "\(acknowledged) adds were acknowledged but the final read (op \(last.index)) saw \(value): \(acknowledged - Int(value)) lost")
+        return CheckerOutcome(checker: name, verdict: .invalid, summary: "lost adds", findings: [finding])
+    }
+}
+
+@Suite("A system, workload kind and checker from the test target run through the real runner")
+struct PluginExtensionTests {
+    let registry = PluginRegistry(systems: [CounterSystemPlugin()], workloads: [CounterKind()], checkers: [CounterCheckerPlugin()])
+
+    func run(_ yaml: String) async throws -> (TestRun.Outcome, String) {
+        let root = NSTemporaryDirectory() + "schism-plugins-\(UUID().uuidString)"
+        let nodes = (1...2).map { NodeConfig(name: "n\($0)", host: "127.0.0.1", dataDir: root + "/n\($0)") }
+        let cluster = TestCluster(nodes: nodes, remotes: RemoteSet(remotes: nodes.map { LocalRemote(node: $0.name) }))
+        let plan = try TestPlanParser(registry: registry).parse(yaml, file: "counter.yml")
+        let outcome = await TestRun(plan: plan, seed: plan.seed ?? 1, cluster: cluster, registry: registry, resultsRoot: root)
+            .run(stop: StopSignal()) { _ in }
+        return (outcome, root)
+    }
+
+    static let base = "workload: {kind: counter}\nnemesis: {faults: none}\ntime-limit: 1\nconcurrency: 3\nrate: 300\nseed: 5\n"
+
+    @Test func aCorrectCounterIsValid() async throws {
+        let (outcome, root) = try await run("db: {system: counter-store}\n" + Self.base)
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        #expect(outcome.verdict == .valid, "\(outcome)")
+        let folder = try #require(outcome.folder)
+        let history = try HistoryReader.read(path: folder.history)
+        #expect(history.operations.filter { $0.f == "add" && $0.type == .ok }.count > 10)
+        // Teardown ran through each node's Remote: the marker setup left is gone.
+        #expect(!FileManager.default.fileExists(atPath: root + "/n1/counter-store.up"))
+        #expect(try String(contentsOfFile: folder.testJSON, encoding: .utf8).contains("\"counter\""))
+    }
+
+    @Test func aLossyCounterIsInvalidWithTheCheckersFinding() async throws {
+        let (outcome, root) = try await run("db: {system: counter-store, lose-every: 7}\n" + Self.base)
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        #expect(outcome.verdict == .invalid, "\(outcome)")
+        #expect(outcome.exitCode == ExitStatus.invalid)
+        let folder = try #require(outcome.folder)
+        let results = try String(contentsOfFile: folder.resultsJSON, encoding: .utf8)
+        #expect(results.contains("lost-add"))
+    }
+
+    @Test func anUnsupportedPairIsRefusedBeforeAnythingRuns() throws {
+        var other = registry
+        other.workloads.append(UnsupportedKind())
+        do {
+            _ = try TestPlanParser(registry: other).parse("db: {system: counter-store}\nworkload: {kind: other}\n", file: "w.yml")
+            Issue.record("an unsupported workload kind was accepted")
+        } catch {
+            #expect(error.field == "workload.kind")
+            #expect(error.message.contains("does not support the other workload"), "\(error)")
+        }
+    }
+}
+
+struct UnsupportedKind: WorkloadKind {
+    var name: String { "other" }
+    var summary: String { "" }
+    func configure(_ section: ConfigSection) throws(ConfigError) -> any Workload { CounterWorkload() }
+}
