@@ -39,18 +39,17 @@ struct CounterSystem: SystemUnderTest {
 
     func setup(_ cluster: TestCluster) async throws(SystemError) {
         for node in cluster.nodes {
-            do { _ = try await cluster.remote(node).runScript("mkdir -p \(ShellQuote.quote(node.dataDir)) && touch \(ShellQuote.quote(Self.marker(node)))") } catch {
-                throw SystemError(error, doing: "setup")
-            }
+            try await run("mkdir -p \(ShellQuote.quote(node.dataDir)) && touch \(ShellQuote.quote(Self.marker(node)))", on: node, cluster, "setup")
         }
     }
 
     func teardown(_ cluster: TestCluster) async throws(SystemError) {
-        for node in cluster.nodes {
-            do { _ = try await cluster.remote(node).runScript("rm -f \(ShellQuote.quote(Self.marker(node)))") } catch {
-                throw SystemError(error, doing: "teardown")
-            }
-        }
+        for node in cluster.nodes { try await run("rm -f \(ShellQuote.quote(Self.marker(node)))", on: node, cluster, "teardown") }
+    }
+
+    private func run(_ script: String, on node: NodeConfig, _ cluster: TestCluster, _ what: String) async throws(SystemError) {
+        let remote = try cluster.remote(node)
+        do throws(RemoteError) { _ = try await remote.runScript(script) } catch { throw SystemError(error, doing: what) }
     }
 }
 
