@@ -122,7 +122,18 @@ struct RunClusterTests {
         heal.waitUntilExit()
         #expect(heal.terminationStatus == 0)
         try await RunFixture.expectClean(cluster)
-        try? await EtcdDatabase().teardown(cluster)
         await cluster.remotes.closeAll()
+        // A fresh run with no faults on the same cluster, the killed run's server and data still
+        // there: setup must end and wipe them, and the run must be valid.
+        let fresh = Process()
+        let output = Pipe()
+        fresh.executableURL = URL(fileURLWithPath: schism)
+        fresh.arguments = ["test", workloadFile, "--nodes-file", nodesFile, "--results", root, "--nemesis", "none", "--time-limit", "4s", "--seed", "2"]
+        fresh.standardOutput = output
+        try fresh.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        fresh.waitUntilExit()
+        #expect(fresh.terminationStatus == 0, "the fresh run after heal was not valid:\n\(text.suffix(3000))")
+        #expect(text.contains("verdict: VALID"))
     }
 }
