@@ -80,3 +80,55 @@ struct PipelineTests {
         #expect(Double(last) / 1e9 >= 0.47, "100 ops done \(Double(last) / 1e9) s after the start: faster than 200 ops/s")
     }
 }
+
+/// The runner's time is injectable: workers paced by a clock the test moves by hand.
+struct ManualClockTests {
+    @Test func workersKeepTheRateOfAManualClockExactly() async throws {
+        let path = NSTemporaryDirectory() + "schism-manual-\(UInt64.random(in: 0...UInt64.max)).jsonl"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let clock = ManualClock()
+        let recorder = try Recorder(path: path, clock: clock)
+        let store = InMemoryRegisterStore()
+        var workload = RegisterWorkload()
+        workload.mix = ["read": 1]
+        // 4 workers at 40 ops/s: each is due every 100 ms of the manual clock.
+        let workers = Workers(seed: 1, workload: workload, rate: 40, clock: clock)
+        let run = Task {
+            await workers.run(clients: (0..<4).map { _ in store.client() }, nodes: [], recorder: recorder,
+                              keys: KeyAllocator(opsPerKey: 10), untilNanoseconds: 1_000_000_000)
+        }
+        // Let every worker reach its first sleep, then move time 10 ms at a time up to the deadline.
+        for _ in 0..<1_000 where clock.sleeperCount < 4 { try await Task.sleep(for: .milliseconds(1)) }
+        for _ in 0..<100 {
+            clock.advance(by: .milliseconds(10))
+            for _ in 0..<200 where clock.sleeperCount < 4 && clock.elapsedNanoseconds() < 1_000_000_000 {
+                try await Task.sleep(for: .milliseconds(1))
+            }
+        }
+        await run.value
+        try recorder.finish()
+        let history = try HistoryReader.read(path: path)
+        // The first operation of each worker is spread over the first period and sent at once
+        // for worker 0; then one per worker every 100 ms until the clock reads 1 s: 40 in all.
+        #expect(recorder.counts[.invoke, default: 0] == 40)
+        // Times are the manual clock's: all below the deadline, on 10 ms steps.
+        let times = history.operations.compactMap(\.time)
+        #expect(times.allSatisfy { $0 < 1_000_000_000 && $0 % 10_000_000 == 0 })
+    }
+
+    @Test func aSleeperWakesOnlyWhenItsTimeComes() async throws {
+        let clock = ManualClock()
+        let woke = Task { try await clock.sleep(untilNanoseconds: 500); return clock.elapsedNanoseconds() }
+        for _ in 0..<1_000 where clock.sleeperCount == 0 { try await Task.sleep(for: .milliseconds(1)) }
+        clock.advance(by: .nanoseconds(499))
+        #expect(clock.sleeperCount == 1)
+        clock.advance(by: .nanoseconds(1))
+        #expect(try await woke.value == 500)
+        // A cancelled sleeper throws and leaves.
+        let cancelled = Task { try await clock.sleep(untilNanoseconds: 10_000) }
+        for _ in 0..<1_000 where clock.sleeperCount == 0 { try await Task.sleep(for: .milliseconds(1)) }
+        cancelled.cancel()
+        await #expect(throws: CancellationError.self) { try await cancelled.value }
+        #expect(clock.sleeperCount == 0)
+    }
+}
