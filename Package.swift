@@ -30,6 +30,9 @@ let package = Package(
         .target(name: "SyntheticHistories", dependencies: ["Basics", "Histories"]),
         // Text, JSON and HTML reports of checker results.
         .target(name: "Report", dependencies: ["Histories", "Checkers"]),
+        // The run folder: its layout, reading a stored run back, and the one analysis of a run
+        // (checkers from test.json, results.json, the reports).
+        .target(name: "Results", dependencies: ["Basics", "Histories", "Checkers", "Report"]),
         // libssh, as Debian's libssh-dev installs it.
         .systemLibrary(
             name: "CLibSSH", pkgConfig: "libssh",
@@ -52,13 +55,13 @@ let package = Package(
             ]),
         // Faults and their undo: partitions, kills, pauses, clock skew, packet loss; the fault journal.
         .target(name: "Faults", dependencies: ["Basics", "Control", "Systems", "SyntheticHistories", "Histories"]),
-        // The test runner: workload files, generators, workers, the recorder, the results store.
-        .target(name: "Runner", dependencies: ["Basics", "Config", "Histories", "Checkers", "SyntheticHistories", "Report", "Control", "Cluster", "Systems", "Faults", "Yams"]),
+        // The test runner: workload files, generators, workers, the recorder.
+        .target(name: "Runner", dependencies: ["Basics", "Config", "Histories", "Checkers", "SyntheticHistories", "Report", "Results", "Control", "Cluster", "Systems", "Faults", "Yams"]),
         // The command-line interface: the only target that parses arguments.
         .executableTarget(
             name: "schism",
             dependencies: ["Basics", 
-                "Histories", "Checkers", "SyntheticHistories", "Report", "Control", "Cluster", "Systems", "Faults", "Runner",
+                "Histories", "Checkers", "SyntheticHistories", "Report", "Results", "Control", "Cluster", "Systems", "Faults", "Runner",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // Benchmarks that print numbers (run with -c release).
@@ -75,6 +78,7 @@ let package = Package(
             name: "RunnerTests",
             dependencies: ["Runner", "Systems", "Faults", "Histories", "Checkers", "Control", "Cluster", "ClusterTestKit", "SchismTestKit"]),
         .testTarget(name: "ReportTests", dependencies: ["Histories", "Checkers", "Report", "SchismTestKit"]),
+        .testTarget(name: "ResultsTests", dependencies: ["Basics", "Histories", "Checkers", "Report", "Results", "SchismTestKit"]),
         .testTarget(name: "FaultsTests", dependencies: ["Faults", "Control", "Cluster", "Systems", "SyntheticHistories", "Histories", "ControlTestKit", "ClusterTestKit"]),
         .testTarget(name: "SystemsTests", dependencies: ["Basics", "Systems", "Control", "Cluster", "Histories", "ClusterTestKit"]),
     ],

@@ -1,98 +1,56 @@
 import Basics
 import Checkers
 import Control
-import Systems
 import Foundation
-import Histories
-import Report
+import Results
 
-/// Checks a run's history and writes `results.json`, `report.txt` and `report.html`.
+/// The end of `schism test`: the run folder analysed through ``RunAnalysis``, as `schism analyze` would.
 struct Analysis {
-    let workload: Workload
-    let seed: UInt64
+    /// The checkers a run can name. The lead replaces this with `BuiltIn.registry.checkers`.
+    static let registry = CheckerRegistry([LinearizabilityPlugin()])
+
     let folder: RunFolder
     let log: RunLog
-    let cluster: TestCluster
-    let database: String
-    let version: String
+    /// Sentences to read before the numbers, from this run.
     let notes: [String]
-    let started: Date
 
-    /// Reads the history back from disk, checks it and writes the reports; returns the verdict.
+    /// Reads `test.json` and the history back from disk, checks them and writes the reports; returns the verdict.
     func run() -> Verdict? {
-        let history: History
-        do { history = try HistoryReader.read(path: folder.history) } catch {
-            log.info("cannot read the history back: \(error)")
+        do {
+            var stored = try StoredRun(path: folder.path)
+            stored.notes = notes
+            log.info("checking the history with \(stored.record.checkers.map(\.name).joined(separator: ", "))")
+            let outcome = try RunAnalysis.analyze(stored, registry: Self.registry, write: true)
+            for line in outcome.summaryLines { log.info(line) }
+            for finding in outcome.outcomes.flatMap(\.findings).prefix(3) { log.info(finding.prose) }
+            log.info("verdict: \(outcome.verdict.rawValue.uppercased())")
+            return outcome.verdict
+        } catch {
+            log.info("cannot analyse the run: \(error)")
             return nil
         }
-        log.info("checking \(history.operations.count) history lines with the \(workload.model) model")
-        let result: CheckResult?
-        do {
-            let model = Models.named(workload.model) ?? RegisterModel(allowsCAS: true)
-            result = try LinearizabilityChecker(model: model, options: CheckOptions(timeoutSeconds: 300, partitionTimeoutSeconds: 60)).check(history)
-        } catch {
-            log.info("the history cannot be checked: \(error)")
-            result = nil
-        }
-        let metadata = RunMetadata(
-            workload: workload.name, seed: seed, nodes: cluster.nodes.map(\.name), database: database,
-            databaseVersion: version, startDate: ISO8601DateFormatter().string(from: started),
-            timeLimitSeconds: workload.timeLimitSeconds, nemeses: workload.faultKinds.map(\.rawValue),
-            resultsPath: folder.path, notes: notes)
-        write(history: history, result: result, metadata: metadata)
-        if let result {
-            log.info("verdict: \(result.verdict.rawValue.uppercased()) (\(result.partitions.count) keys, \(result.failures.count) not valid, checked in \(String(format: "%.2f", result.elapsedSeconds)) s)")
-            for p in result.failures.prefix(3) {
-                if let prose = p.anomaly?.prose { log.info(prose) }
-            }
-        }
-        return result?.verdict
-    }
-
-    private func write(history: History, result: CheckResult?, metadata: RunMetadata) {
-        var json: [String: JSONValue] = [
-            "workload": .string(workload.name), "seed": .int(Int64(bitPattern: seed)),
-            "verdict": result.map { .string($0.verdict.rawValue) } ?? .null,
-            "notes": .array(notes.map { .string($0) }),
-        ]
-        if let result { json["check"] = JSONReport.value(result: result, history: history, file: folder.history) }
-        do {
-            try folder.write(JSONValue.object(json).jsonText + "\n", to: folder.resultsJSON)
-            try folder.write(try RunReport.renderText(history: history, result: result, metadata: metadata), to: folder.reportText)
-            try folder.write(try RunReport.renderHTML(history: history, result: result, metadata: metadata), to: folder.reportHTML)
-        } catch {
-            log.info("cannot write the reports: \(error)")
-        }
     }
 }
 
-/// The `test.json` record of a run: the configuration, seed, nodes and versions.
+/// The `test.json` record of a run: the configuration, seed, nodes, versions and checkers.
 enum TestRecord {
     static func json(workload w: Workload, seed: UInt64, nodes: [NodeConfig], database: String, version: String) -> JSONValue {
-        let nodeValues: [JSONValue] = nodes.map {
-            .object(["name": .string($0.name), "host": .string($0.host), "clock": .string($0.clock.rawValue), "dataDir": .string($0.dataDir)])
-        }
-        return .object([
-            "schism": .string(SchismVersion.current),
-            "workload": .object([
-                "name": .string(w.name), "system": .string(w.system), "binary": w.binary.map { .string($0) } ?? .null,
-                "reads": .string(w.reads), "requestTimeoutSeconds": .double(w.requestTimeoutSeconds),
-                "model": .string(w.model), "opsPerKey": .int(Int64(w.opsPerKey)), "values": .int(Int64(w.values)),
+        RunRecord(
+            workload: w.name, seed: seed, system: database, systemVersion: version,
+            nodes: nodes.map {
+                RunRecord.Node(name: $0.name, fields: ["host": .string($0.host), "clock": .string($0.clock.rawValue), "dataDir": .string($0.dataDir)])
+            },
+            checkers: [LinearizabilityPlugin.runSpec(model: w.model)], timeLimitSeconds: w.timeLimitSeconds,
+            faults: w.nemeses, startDate: ISO8601DateFormatter().string(from: Date()),
+            settings: [
+                "system": .string(w.system), "binary": w.binary.map { .string($0) } ?? .null, "reads": .string(w.reads),
+                "requestTimeoutSeconds": .double(w.requestTimeoutSeconds), "model": .string(w.model),
+                "opsPerKey": .int(Int64(w.opsPerKey)), "values": .int(Int64(w.values)),
                 "mix": .object(w.mix.mapValues { .double($0) }), "concurrency": .int(Int64(w.concurrency)),
-                "rate": .double(w.rate), "timeLimitSeconds": .double(w.timeLimitSeconds),
-                "nemeses": .array(w.nemeses.map { .string($0) }), "nemesisIntervalSeconds": .double(w.nemesisIntervalSeconds),
+                "rate": .double(w.rate), "nemesisIntervalSeconds": .double(w.nemesisIntervalSeconds),
                 "recoverySeconds": .double(w.recoverySeconds), "finalReads": .bool(w.finalReads),
-            ]),
-            "seed": .string(String(seed)),
-            "nodes": .array(nodeValues),
-            "database": .object(["name": .string(database), "version": .string(version)]),
-            "started": .string(ISO8601DateFormatter().string(from: Date())),
-            "command": .array(CommandLine.arguments.map { .string($0) }),
-        ])
+            ],
+            command: CommandLine.arguments
+        ).json
     }
-}
-
-/// Schism's version, written into every run's `test.json`.
-public enum SchismVersion {
-    public static let current = "0.1.0"
 }

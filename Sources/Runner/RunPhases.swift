@@ -5,6 +5,7 @@ import Systems
 import Foundation
 import Histories
 import Faults
+import Results
 
 /// The phases of one run, in order: record the test, connect, set up, drive, heal, collect, tear down, analyse.
 struct RunPhases: Sendable {
@@ -56,10 +57,7 @@ struct RunPhases: Sendable {
         await run.clients.shutdown()
         await collectAndTearDown()
         await cluster.remotes.closeAll()
-        let analysis = Analysis(workload: workload, seed: run.seed, folder: folder, log: log, cluster: cluster,
-                                database: database.name, version: version, notes: notes,
-                                started: Date(timeIntervalSinceNow: -(ContinuousClock.now - start).seconds))
-        let verdict = analysis.run()
+        let verdict = Analysis(folder: folder, log: log, notes: notes).run()
         try? folder.linkLatest()
         var code = verdict?.exitCode ?? ExitStatus.internalError
         if interrupted { code = ExitStatus.interrupted(stop.signal) }

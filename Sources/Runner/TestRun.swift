@@ -4,6 +4,7 @@ import Control
 import Systems
 import Foundation
 import Faults
+import Results
 
 /// One run of `schism test`: set up the system, drive clients under faults, heal, check, report.
 ///

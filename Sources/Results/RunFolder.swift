@@ -2,11 +2,24 @@ import Foundation
 
 /// The folder of one run: `results/<workload>/<timestamp>/`, with a file for each part of the run.
 ///
-/// `docs/results.md` explains every file. `latest` links at `results/latest` and
-/// `results/<workload>/latest` point to the newest run.
-public struct RunFolder: Sendable {
+/// The only place that knows the folder's layout: `schism test` writes through it, and
+/// ``StoredRun`` reads through it. `docs/results.md` explains every file. `latest` links at
+/// `results/latest` and `results/<workload>/latest` point to the newest run.
+public struct RunFolder: Sendable, Equatable {
+    /// The results root, `results`.
     public let root: String
+    /// The run's folder, `results/<workload>/<timestamp>`.
     public let path: String
+
+    /// The folder at `path` (not created), with the root two levels up.
+    public init(path: String) {
+        self.init(root: ((path as NSString).deletingLastPathComponent as NSString).deletingLastPathComponent, path: path)
+    }
+
+    private init(root: String, path: String) {
+        self.root = root
+        self.path = path
+    }
 
     /// Creates `root/<workload>/<timestamp>` (UTC, millisecond precision, unique) and its `nodes/` folder.
     public static func create(root: String, workload: String, date: Date = Date()) throws -> RunFolder {
@@ -25,6 +38,18 @@ public struct RunFolder: Sendable {
         }
         try fm.createDirectory(atPath: path + "/nodes", withIntermediateDirectories: true)
         return RunFolder(root: root, path: path)
+    }
+
+    /// Whether `path` (after following links such as `results/latest`) holds a run: `test.json`
+    /// and `history.jsonl`.
+    public static func isRunFolder(_ path: String) -> Bool {
+        let folder = RunFolder(path: resolvingLinks(path))
+        return [folder.testJSON, folder.history].allSatisfy { FileManager.default.fileExists(atPath: $0) }
+    }
+
+    /// `path` with every symbolic link followed, so that `results/latest` names the run it points to.
+    public static func resolvingLinks(_ path: String) -> String {
+        URL(fileURLWithPath: path).resolvingSymlinksInPath().path
     }
 
     public var testJSON: String { path + "/test.json" }
