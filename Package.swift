@@ -76,7 +76,7 @@ let package = Package(
         .target(name: "ClusterTestKit", dependencies: ["Cluster", "Control"]),
         .testTarget(
             name: "RunnerTests",
-            dependencies: ["Runner", "Systems", "Faults", "Histories", "Checkers", "Control", "Cluster", "ClusterTestKit", "SchismTestKit"]),
+            dependencies: ["Runner", "Results", "Systems", "Faults", "Histories", "Checkers", "Control", "Cluster", "ClusterTestKit", "SchismTestKit"]),
         .testTarget(name: "ReportTests", dependencies: ["Histories", "Checkers", "Report", "SchismTestKit"]),
         .testTarget(name: "ResultsTests", dependencies: ["Basics", "Histories", "Checkers", "Report", "Results", "SchismTestKit"]),
         .testTarget(name: "FaultsTests", dependencies: ["Faults", "Control", "Cluster", "Systems", "SyntheticHistories", "Histories", "ControlTestKit", "ClusterTestKit"]),

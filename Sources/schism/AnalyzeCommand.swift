@@ -20,7 +20,7 @@ struct AnalyzeCommand: ParsableCommand {
             that cannot be read, 66 a missing run, 73 a report that cannot be written.
             """)
 
-    @Argument(help: "The run folder, or a link to one (results/latest, results/<workload>/latest).")
+    @Argument(help: ArgumentHelp("The run folder, or a link to one (results/latest, results/<workload>/latest).", valueName: "run"))
     var path: String
 
     @Option(name: .customLong("checker"), help: "A checker to run instead of the run's own; repeat for several.")
