@@ -7,8 +7,10 @@ import Histories
 /// Bounded like the other reports: `limits.detailedKeys` findings with their prose, up to
 /// `limits.namedKeys` more by kind and key, then a count.
 public struct FindingsRenderer: OutcomeRenderer {
+    /// The checker whose outcomes this renders.
     public var checker: String
 
+    /// A renderer for `checker`'s outcomes.
     public init(checker: String) {
         self.checker = checker
     }

@@ -7,8 +7,10 @@ import Histories
 /// It reads the ``CheckResult`` that ``LinearizabilityCheck`` leaves as the outcome's payload; an
 /// outcome without one (the history could not be checked) is rendered as findings.
 public struct LinearizabilityRenderer: OutcomeRenderer {
+    /// The renderer; it holds nothing.
     public init() {}
 
+    /// `linearizability`.
     public var checker: String { "linearizability" }
 
     public func text(_ outcome: CheckerOutcome, history: History, context: RenderContext) -> String {

@@ -34,6 +34,7 @@ public struct RenderContext: Sendable {
     /// The run's fault intervals, for timelines.
     public var faults: [FaultInterval]
 
+    /// A context with the default limits and no faults unless given.
     public init(limits: ReportLimits = ReportLimits(), file: String? = nil, faults: [FaultInterval] = []) {
         self.limits = limits
         self.file = file
@@ -43,8 +44,10 @@ public struct RenderContext: Sendable {
 
 /// The renderers the reports know, found by checker name, with ``FindingsRenderer`` for the rest.
 public struct OutcomeRenderers: Sendable {
+    /// The checkers' own renderers; at most one per checker name is used (the first).
     public var renderers: [any OutcomeRenderer]
 
+    /// The renderers `renderers`, with ``FindingsRenderer`` for any other checker.
     public init(_ renderers: [any OutcomeRenderer]) {
         self.renderers = renderers
     }

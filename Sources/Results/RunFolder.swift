@@ -52,12 +52,19 @@ public struct RunFolder: Sendable, Equatable {
         URL(fileURLWithPath: path).resolvingSymlinksInPath().path
     }
 
+    /// The run's configuration, seed, nodes and checkers (``RunRecord``).
     public var testJSON: String { path + "/test.json" }
+    /// The history, one operation per line.
     public var history: String { path + "/history.jsonl" }
+    /// The fault journal.
     public var faults: String { path + "/faults.jsonl" }
+    /// The analysis: verdict and each checker's outcome (``AnalysisOutcome/json``).
     public var resultsJSON: String { path + "/results.json" }
+    /// The run report as text.
     public var reportText: String { path + "/report.txt" }
+    /// The run report as one HTML page.
     public var reportHTML: String { path + "/report.html" }
+    /// Everything the run printed.
     public var log: String { path + "/schism.log" }
 
     /// The folder for a node's downloaded files.

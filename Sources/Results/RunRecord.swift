@@ -35,15 +35,19 @@ public struct RunRecord: Sendable, Equatable {
 
     /// A node of the run: its name and the rest of what the runner recorded.
     public struct Node: Sendable, Equatable {
+        /// The node's name, e.g. `n1`.
         public var name: String
+        /// The rest, as written beside `name` in `test.json`.
         public var fields: [String: JSONValue]
 
+        /// A node named `name`.
         public init(name: String, fields: [String: JSONValue] = [:]) {
             self.name = name
             self.fields = fields
         }
     }
 
+    /// A record of a run; `checkers` are the specs that judge it.
     public init(
         workload: String, seed: UInt64, system: String, systemVersion: String? = nil, nodes: [Node] = [],
         checkers: [CheckerSpec], timeLimitSeconds: Double? = nil, faults: [String] = [], startDate: String? = nil,
@@ -135,8 +139,10 @@ public struct RunRecord: Sendable, Equatable {
 
 /// A `test.json` that cannot be read as a ``RunRecord``: what is missing or malformed.
 public struct RecordError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// What is missing or malformed, naming the field.
     public var message: String
 
+    /// An error saying `message`.
     public init(_ message: String) {
         self.message = message
     }
@@ -146,5 +152,6 @@ public struct RecordError: Error, Sendable, Equatable, CustomStringConvertible {
 
 /// Schism's version, written into every run's `test.json`.
 public enum SchismVersion {
+    /// This build's version.
     public static let current = "0.1.0"
 }

@@ -80,15 +80,18 @@ public struct StoredRun: Sendable {
 public struct RunError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The file or folder at fault.
     public var path: String
+    /// What is wrong, e.g. `names no checker; known checkers: linearizability`.
     public var message: String
     /// 66 for a missing file, 65 for unreadable data, 64 for a bad request, 73 for a file not written.
     public var exitCode: Int32
 
+    /// An error about `path`.
     public init(path: String, message: String, exitCode: Int32) {
         self.path = path
         self.message = message
         self.exitCode = exitCode
     }
 
+    /// `path: message`.
     public var description: String { "\(path): \(message)" }
 }

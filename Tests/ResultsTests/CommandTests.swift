@@ -3,16 +3,8 @@ import Checkers
 import Foundation
 import Histories
 import Results
+import SchismTestKit
 import Testing
-
-/// The `schism` executable built beside the test bundle, if there is one.
-enum SchismExecutable {
-    static let path: String? = {
-        let dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        return [dir, dir.deletingLastPathComponent()].map { $0.appendingPathComponent("schism").path }
-            .first { FileManager.default.isExecutableFile(atPath: $0) }
-    }()
-}
 
 /// `schism check` and `schism analyze` on run folders, through the real executable.
 @Suite(
