@@ -30,6 +30,9 @@ let package = Package(
         .target(name: "SyntheticHistories", dependencies: ["Basics", "Histories"]),
         // Text, JSON and HTML reports of checker results.
         .target(name: "Report", dependencies: ["Histories", "Checkers"]),
+        // The run folder: its layout, reading a stored run back, and the one analysis of a run
+        // (checkers from test.json, results.json, the reports).
+        .target(name: "Results", dependencies: ["Basics", "Histories", "Checkers", "Report"]),
         // libssh, as Debian's libssh-dev installs it.
         .systemLibrary(
             name: "CLibSSH", pkgConfig: "libssh",
@@ -56,14 +59,14 @@ let package = Package(
         .target(name: "Workloads", dependencies: ["Basics", "Checkers", "Config", "Systems"]),
         // The built-in plug-ins: the one list of systems, workload kinds, checkers and fault families.
         .target(name: "Plugins", dependencies: ["Checkers", "Faults", "Runner", "Systems", "Workloads"]),
-        // The test runner: workload files, generators, workers, the recorder, the results store.
-        .target(name: "Runner", dependencies: ["Basics", "Config", "Workloads", "Histories", "Checkers", "SyntheticHistories", "Report", "Control", "Cluster", "Systems", "Faults", "Yams"]),
+        // The test runner: test plans, workers, the recorder, the fault loop, the phases of a run.
+        .target(name: "Runner", dependencies: ["Basics", "Config", "Workloads", "Histories", "Checkers", "SyntheticHistories", "Report", "Results", "Control", "Cluster", "Systems", "Faults", "Yams"]),
         // The command-line interface: the only target that parses arguments.
         .executableTarget(
             name: "schism",
             dependencies: [
-                "Basics", "Config", "Histories", "Checkers", "SyntheticHistories", "Report", "Control", "Cluster", "Systems",
-                "Faults", "Runner", "Plugins",
+                "Basics", "Config", "Histories", "Checkers", "SyntheticHistories", "Report", "Results", "Control", "Cluster",
+                "Systems", "Faults", "Runner", "Plugins",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // Benchmarks that print numbers (run with -c release).
@@ -78,8 +81,9 @@ let package = Package(
         .target(name: "ClusterTestKit", dependencies: ["Cluster", "Control"]),
         .testTarget(
             name: "RunnerTests",
-            dependencies: ["Basics", "Runner", "Systems", "Faults", "Plugins", "Workloads", "Config", "Histories", "Checkers", "Control", "Cluster", "ClusterTestKit", "SchismTestKit"]),
+            dependencies: ["Basics", "Runner", "Results", "Systems", "Faults", "Plugins", "Workloads", "Config", "Histories", "Checkers", "Control", "Cluster", "ClusterTestKit", "SchismTestKit"]),
         .testTarget(name: "ReportTests", dependencies: ["Histories", "Checkers", "Report", "SchismTestKit"]),
+        .testTarget(name: "ResultsTests", dependencies: ["Basics", "Histories", "Checkers", "Report", "Results", "SchismTestKit"]),
         .testTarget(name: "FaultsTests", dependencies: ["Faults", "Control", "Cluster", "Systems", "SyntheticHistories", "Histories", "ControlTestKit", "ClusterTestKit"]),
         .testTarget(name: "SystemsTests", dependencies: ["Basics", "Systems", "Control", "Cluster", "Histories", "ClusterTestKit"]),
     ],

@@ -1,15 +1,24 @@
 import Checkers
 import Histories
 
-/// A self-contained HTML page for a check: summary, partition table and a timeline per failing key.
+/// A self-contained HTML page for a check: the merged verdict, then each checker's section through
+/// its renderer (for linearizability: a summary, a timeline per failing key and the partition table).
 ///
 /// One file with inline CSS and script, no network. Its size is bounded whatever the history's
 /// length: at most `limits.detailedKeys` timelines, each drawing a window of operations around the
 /// anomaly (see `TimelineWindow`), and at most `limits.tableRows` table rows. See `docs/reports.md`.
 public enum HTMLReport {
-    /// Renders the page; `title` defaults to the history's source.
+    /// Renders the page of a linearizability result; `title` defaults to the history's source.
     public static func render(
         result: CheckResult, history: History, title: String? = nil, limits: ReportLimits = ReportLimits()
+    ) -> String {
+        render(outcomes: [LinearizabilityCheck.outcome(result)], history: history, title: title, limits: limits)
+    }
+
+    /// Renders the page of the outcomes of any checkers, each through its renderer.
+    public static func render(
+        outcomes: [CheckerOutcome], history: History, title: String? = nil, limits: ReportLimits = ReportLimits(),
+        renderers: OutcomeRenderers = .standard
     ) -> String {
         let ops = history.operations
         let name = title ?? history.source.map { "Schism check: \($0)" } ?? "Schism check"
@@ -17,30 +26,11 @@ public enum HTMLReport {
         h += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
         h += "<title>\(Format.html(name))</title>\n<style>\n\(HTMLStyle.css)</style>\n</head>\n"
         h += "<body data-rendered=\"0 bars\">\n<header>\n<h1>\(Format.html(name))</h1>\n"
-        let v = result.verdict.rawValue
+        let v = outcomes.verdict.rawValue
         h += "<p class=\"summary\"><span class=\"badge \(v)\">\(v.uppercased())</span> "
-        h += Format.html(
-            "Model \(result.model); \(Format.count(result.operationCount, "operation")) in "
-                + "\(Format.count(result.partitions.count, "partition")), checked in \(Format.elapsed(result.elapsedSeconds)). "
-                + TextReport.countsLine(result))
-        h += "</p>\n</header>\n<main>\n"
-
-        let failures = result.failures
-        if failures.isEmpty {
-            h += "<p class=\"ok-note\">Every partition is linearizable: some order of the operations explains every result.</p>\n"
-        } else {
-            h += "<p class=\"legend\">" + legend + "</p>\n"
-        }
-        let faults = failures.isEmpty ? [] : FaultInterval.intervals(in: ops, summaryChars: limits.valueChars)
-        for (n, p) in failures.prefix(limits.detailedKeys).enumerated() {
-            h += section(p, number: n, ops: ops, limits: limits, faults: faults)
-        }
-        let rest = failures.dropFirst(limits.detailedKeys)
-        if !rest.isEmpty {
-            h += "<p class=\"more\">\(Format.html(Format.count(rest.count, "more failing partition"))) "
-            h += "without a timeline; they are listed in the table below.</p>\n"
-        }
-        h += table(result.partitions, ops: ops, limits: limits)
+        h += Format.html(renderers.headline(outcomes)) + "</p>\n</header>\n<main>\n"
+        let faults = outcomes.verdict == .valid ? [] : FaultInterval.intervals(in: ops, summaryChars: limits.valueChars)
+        h += renderers.html(outcomes, history: history, context: RenderContext(limits: limits, faults: faults))
         h += "</main>\n<aside id=\"details\" class=\"details\" aria-live=\"polite\">"
         h += "<p class=\"hint\">Hover over or click an operation to see its details.</p></aside>\n"
         h += "<footer>Written by Schism. One file, no network access; times are since the test started.</footer>\n"
@@ -71,12 +61,7 @@ public enum HTMLReport {
         if let note = p.note { h += "<p class=\"note\">Why unknown: \(Format.html(note)).</p>\n" }
         if let a = p.anomaly {
             if p.verdict == .invalid {
-                var lines = a.prose.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-                if lines.count > limits.proseLines {
-                    let more = lines.count - limits.proseLines
-                    lines = Array(lines.prefix(limits.proseLines)) + ["  … \(more) more lines."]
-                }
-                let prose = lines.map { Format.cut($0, 4 * limits.valueChars) }.joined(separator: "\n")
+                let prose = TextReport.proseLines(a.prose, limits).joined(separator: "\n")
                 h += "<pre class=\"prose\">\(Format.html(prose))</pre>\n"
             } else {
                 h += "<p>\(Format.html("When it stopped, the longest linearizable prefix found had \(Format.count(a.prefix.count, "operation")), leaving the state at \(Format.cut(a.stateAfterPrefix, limits.valueChars)))."))</p>\n"

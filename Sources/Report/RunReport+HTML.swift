@@ -6,20 +6,20 @@ extension RunReport {
     ///
     /// The verdict and notes come first, then the run's metadata, the statistics table, the latency
     /// scatter plot (at most `maxPoints` marks) and the throughput plot with faults shaded, the fault
-    /// list, and the checker's sections and timelines for the failing keys.
+    /// list, and each checker's section through its renderer (timelines for the failing keys).
     public static func renderHTML(
-        history: History, result: CheckResult?, stats: RunStats, metadata: RunMetadata,
-        limits: ReportLimits = ReportLimits(), maxPoints: Int = 20_000
+        history: History, outcomes: [CheckerOutcome], stats: RunStats, metadata: RunMetadata,
+        limits: ReportLimits = ReportLimits(), maxPoints: Int = 20_000, renderers: OutcomeRenderers = .standard
     ) -> String {
         let ops = history.operations
         let title = "Schism test: \(metadata.workload)"
-        let verdict = result?.verdict.rawValue ?? "unchecked"
+        let verdict = outcomes.isEmpty ? "unchecked" : outcomes.verdict.rawValue
         var h = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
         h += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
         h += "<title>\(Format.html(title))</title>\n<style>\n\(HTMLStyle.css)\(RunStyle.css)</style>\n</head>\n"
         h += "<body data-rendered=\"0 bars\" data-plots=\"0\">\n<header>\n<h1>\(Format.html(title))</h1>\n"
-        h += "<p class=\"summary\"><span class=\"badge \(verdict)\">\(Format.html(verdictText(result)))</span> "
-        h += Format.html(headline(result, stats)) + "</p>\n</header>\n<main>\n"
+        h += "<p class=\"summary\"><span class=\"badge \(verdict)\">\(Format.html(verdictText(outcomes)))</span> "
+        h += Format.html(headline(outcomes, stats, renderers)) + "</p>\n</header>\n<main>\n"
         if !metadata.notes.isEmpty {
             h += "<section class=\"notes\" role=\"note\"><h2>Read first</h2>\n<ul>\n"
             for n in metadata.notes { h += "<li>\(Format.html(n))</li>\n" }
@@ -31,12 +31,23 @@ extension RunReport {
         h += statsSection(stats)
         h += plotsSection(stats, ops: ops, maxPoints: maxPoints)
         h += faultsSection(stats, limits)
-        h += checkSection(result, ops: ops, faults: stats.faults, limits: limits)
+        if outcomes.isEmpty {
+            h += "<section class=\"check\">\n<h2>Check</h2>\n<p>The history was not checked.</p>\n</section>\n"
+        }
+        h += renderers.html(outcomes, history: history, context: RenderContext(limits: limits, faults: stats.faults))
         h += "</main>\n<aside id=\"details\" class=\"details\" aria-live=\"polite\">"
         h += "<p class=\"hint\">Hover over or click an operation of a timeline to see its details.</p></aside>\n"
         h += "<footer>Written by Schism. One file, no network access; times are seconds since the test started.</footer>\n"
         h += "<script>\n\(HTMLScript.js)</script>\n<script>\n\(RunStyle.js)</script>\n</body>\n</html>\n"
         return h
+    }
+
+    /// The HTML report of a linearizability result (nil: not checked).
+    public static func renderHTML(
+        history: History, result: CheckResult?, stats: RunStats, metadata: RunMetadata,
+        limits: ReportLimits = ReportLimits(), maxPoints: Int = 20_000
+    ) -> String {
+        renderHTML(history: history, outcomes: outcomes(result), stats: stats, metadata: metadata, limits: limits, maxPoints: maxPoints)
     }
 
     /// The statistics, then renders the HTML report; throws if the history does not pair up.
@@ -49,14 +60,9 @@ extension RunReport {
             limits: limits, maxPoints: maxPoints)
     }
 
-    /// One sentence under the title: the checker's counts and the run's throughput and p99.
-    static func headline(_ r: CheckResult?, _ s: RunStats) -> String {
-        var parts: [String] = []
-        if let r {
-            parts.append("Model \(r.model), partitions: \(TextReport.countsLine(r).dropFirst("Partitions: ".count).dropLast())")
-        } else {
-            parts.append("The history was not checked")
-        }
+    /// One sentence under the title: the checkers' headlines and the run's throughput and p99.
+    static func headline(_ outcomes: [CheckerOutcome], _ s: RunStats, _ renderers: OutcomeRenderers) -> String {
+        var parts = [outcomes.isEmpty ? "The history was not checked" : renderers.headline(outcomes)]
         var run = Format.count(s.counts.total, "client operation")
         if let rate = s.okPerSecond { run += ", \(LatencyPercentiles.fixed(rate, 1)) ok/s" }
         if let l = s.latency { run += ", p99 \(LatencyPercentiles.text(l.p99Nanos))" }
@@ -127,37 +133,5 @@ extension RunReport {
             h += "<p class=\"more\">\(s.faults.count - limits.tableRows) more faults not listed.</p>\n"
         }
         return h + "</section>\n"
-    }
-
-    private static func checkSection(_ r: CheckResult?, ops: [Op], faults: [FaultInterval], limits: ReportLimits) -> String {
-        var h = "<section class=\"check\">\n<h2>Linearizability check</h2>\n"
-        guard let r else { return h + "<p>The history was not checked.</p>\n</section>\n" }
-        h += "<p>" + Format.html(
-            "Model \(r.model); \(Format.count(r.operationCount, "operation")) in "
-                + "\(Format.count(r.partitions.count, "partition")), checked in \(Format.elapsed(r.elapsedSeconds)). "
-                + TextReport.countsLine(r)) + "</p>\n"
-        let failures = r.failures
-        if failures.isEmpty {
-            h += "<p class=\"ok-note\">\(Format.html(failingKeysLine(r, limits)))</p>\n"
-        } else {
-            // The keys with a section link to it, as in the partition table.
-            let named = failures.prefix(max(limits.detailedKeys, limits.namedKeys)).enumerated().map { n, p in
-                let text = Format.html("\(Format.key(p.key, limits.valueChars)) (\(p.verdict.rawValue))")
-                return n < limits.detailedKeys ? "<a href=\"#key-\(n)\">\(text)</a>" : text
-            }
-            let more = failures.count > named.count ? ", and \(failures.count - named.count) more" : ""
-            h += "<p class=\"failing-keys\">Failing keys (\(failures.count)): \(named.joined(separator: ", "))\(more).</p>\n"
-            h += "<p class=\"omitted\">Hover over or click an operation of a timeline to see its details.</p>\n"
-        }
-        if !failures.isEmpty { h += "<p class=\"legend\">" + HTMLReport.legend + "</p>\n" }
-        for (n, p) in failures.prefix(limits.detailedKeys).enumerated() {
-            h += HTMLReport.section(p, number: n, ops: ops, limits: limits, faults: faults)
-        }
-        let rest = failures.dropFirst(limits.detailedKeys)
-        if !rest.isEmpty {
-            h += "<p class=\"more\">\(Format.html(Format.count(rest.count, "more failing partition"))) "
-            h += "without a timeline; they are listed in the table below.</p>\n"
-        }
-        return h + HTMLReport.table(r.partitions, ops: ops, limits: limits) + "</section>\n"
     }
 }

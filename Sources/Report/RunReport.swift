@@ -1,19 +1,20 @@
 import Checkers
 import Histories
 
-/// The report of a test run: the checker's verdict, then throughput, latency, faults and the keys
-/// that failed, as text (`renderText`) or as one self-contained HTML page (`renderHTML`).
+/// The report of a test run: the checkers' verdict, then throughput, latency and faults, then each
+/// checker's part through its renderer, as text (`renderText`) or as one self-contained HTML page
+/// (`renderHTML`).
 ///
-/// Both take the statistics the runner computed once with `RunStats(history:)`; `result` is nil when
-/// the history was not checked. Bounded in size whatever the run's length. See `docs/reports.md`.
+/// Both take the statistics computed once with `RunStats(history:)`; `outcomes` is empty when the
+/// history was not checked. Bounded in size whatever the run's length. See `docs/reports.md`.
 public enum RunReport {
-    /// The text report: verdict, notes, run, statistics, faults, failing keys, then the checker's report.
+    /// The text report: verdict, notes, run, statistics, faults, then each checker's part.
     public static func renderText(
-        history: History, result: CheckResult?, stats: RunStats, metadata: RunMetadata,
-        limits: ReportLimits = ReportLimits()
+        history: History, outcomes: [CheckerOutcome], stats: RunStats, metadata: RunMetadata,
+        limits: ReportLimits = ReportLimits(), renderers: OutcomeRenderers = .standard
     ) -> String {
         var out: [String] = []
-        out.append("Schism test \(metadata.workload): \(verdictText(result))")
+        out.append("Schism test \(metadata.workload): \(verdictText(outcomes))")
         if !metadata.notes.isEmpty {
             out.append("")
             out.append("NOTES (read these first):")
@@ -27,15 +28,20 @@ public enum RunReport {
         if let gaps = gapsLine(stats) { out.append(gaps) }
         out.append("")
         out.append(contentsOf: faultLines(stats, limits))
-        guard let result else {
+        if outcomes.isEmpty {
             out.append("")
             out.append("The history was not checked.")
-            return out.joined(separator: "\n") + "\n"
         }
-        out.append("")
-        out.append(failingKeysLine(result, limits))
-        out.append("")
-        return out.joined(separator: "\n") + "\n" + TextReport.render(result: result, history: history, limits: limits)
+        return out.joined(separator: "\n") + "\n"
+            + renderers.text(outcomes, history: history, context: RenderContext(limits: limits, faults: stats.faults))
+    }
+
+    /// The text report of a linearizability result (nil: not checked).
+    public static func renderText(
+        history: History, result: CheckResult?, stats: RunStats, metadata: RunMetadata,
+        limits: ReportLimits = ReportLimits()
+    ) -> String {
+        renderText(history: history, outcomes: outcomes(result), stats: stats, metadata: metadata, limits: limits)
     }
 
     /// The statistics, then renders the text report; throws if the history does not pair up.
@@ -45,9 +51,14 @@ public enum RunReport {
         renderText(history: history, result: result, stats: try RunStats(history: history), metadata: metadata, limits: limits)
     }
 
-    /// `VALID`, `INVALID`, `UNKNOWN`, or `NOT CHECKED`.
-    static func verdictText(_ result: CheckResult?) -> String {
-        result?.verdict.rawValue.uppercased() ?? "NOT CHECKED"
+    /// A linearizability result as the outcomes the reports render.
+    static func outcomes(_ result: CheckResult?) -> [CheckerOutcome] {
+        result.map { [LinearizabilityCheck.outcome($0)] } ?? []
+    }
+
+    /// `VALID`, `INVALID`, `UNKNOWN` (merged over the checkers), or `NOT CHECKED`.
+    static func verdictText(_ outcomes: [CheckerOutcome]) -> String {
+        outcomes.isEmpty ? "NOT CHECKED" : outcomes.verdict.rawValue.uppercased()
     }
 
     /// `12345 operations (12000 ok, 300 fail, 45 info) in 60.012 s: 199.96 ok/s.`
@@ -120,14 +131,5 @@ public enum RunReport {
         }
         if s.faults.count > limits.namedKeys { out.append("  … and \(s.faults.count - limits.namedKeys) more.") }
         return out
-    }
-
-    /// `Failing keys (2): "k1" (invalid), "k3" (unknown).` or that none failed.
-    static func failingKeysLine(_ r: CheckResult, _ limits: ReportLimits) -> String {
-        let failures = r.failures
-        guard !failures.isEmpty else { return "No key failed: every partition is linearizable." }
-        let shown = failures.prefix(limits.namedKeys).map { "\(Format.key($0.key, limits.valueChars)) (\($0.verdict.rawValue))" }
-        let more = failures.count > shown.count ? ", and \(failures.count - shown.count) more" : ""
-        return "Failing keys (\(failures.count)): \(shown.joined(separator: ", "))\(more)."
     }
 }

@@ -98,7 +98,7 @@ public enum TextReport {
     }
 
     /// The prose, cut to `limits.proseLines` lines.
-    private static func proseLines(_ prose: String, _ limits: ReportLimits) -> [String] {
+    static func proseLines(_ prose: String, _ limits: ReportLimits) -> [String] {
         let lines = prose.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         var out = lines.prefix(limits.proseLines).map { Format.cut($0, 4 * limits.valueChars) }
         if lines.count > out.count { out.append("  … \(lines.count - out.count) more lines.") }

@@ -4,6 +4,7 @@ import Control
 import Faults
 import Foundation
 import Histories
+import Results
 import Systems
 import Workloads
 
@@ -20,7 +21,6 @@ struct RunPhases: Sendable {
     private var system: any SystemUnderTest { run.plan.system.system }
 
     func execute() async -> TestRun.Outcome {
-        let started = Date()
         let version = (try? await system.version()) ?? "unknown"
         writeTestJSON(version: version)
         let unreachable = await cluster.remotes.connectAll()
@@ -59,9 +59,7 @@ struct RunPhases: Sendable {
         await factory.shutdown()
         await collectAndTearDown()
         await cluster.remotes.closeAll()
-        let analysis = Analysis(plan: plan, seed: run.seed, folder: folder, log: log, cluster: cluster,
-                                version: version, notes: notes, started: started, checkers: run.registry.checkers)
-        let verdict = analysis.run()
+        let verdict = Analysis(folder: folder, log: log, notes: notes, checkers: run.registry.checkers).run()
         try? folder.linkLatest()
         var code = verdict?.exitCode ?? ExitStatus.internalError
         if interrupted { code = ExitStatus.interrupted(stop.signal) }
@@ -163,7 +161,7 @@ struct RunPhases: Sendable {
     }
 
     private func writeTestJSON(version: String) {
-        let value = TestRecord.json(plan: plan, seed: run.seed, nodes: cluster.nodes, version: version)
+        let value = plan.record(seed: run.seed, nodes: cluster.nodes, version: version).json
         do { try folder.write(value.jsonText + "\n", to: folder.testJSON) } catch {
             log.info("cannot write \(folder.testJSON): \(error)")
         }

@@ -2,6 +2,7 @@ import Basics
 import Checkers
 import Control
 import Foundation
+import Results
 import Systems
 
 /// One run of `schism test`: set up the system, drive clients under faults, heal, check, report.

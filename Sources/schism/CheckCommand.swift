@@ -3,21 +3,25 @@ import Basics
 import Checkers
 import Foundation
 import Histories
-import Runner
+import Report
+import Results
 
-/// `schism check`: checks histories for linearizability and reports per file.
+/// `schism check`: checks histories for linearizability and reports per file, or checks stored
+/// runs as they were checked.
 struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
-        abstract: "Check histories (files or folders) for linearizability.",
+        abstract: "Check histories (files or folders) for linearizability, or runs as they were checked.",
         discussion: """
             Reads Schism JSON Lines, Jepsen/Knossos EDN and Porcupine histories (detected, or \
             --format). Prints one line per file, details for every invalid key, then a summary.
+            A run folder (or a link to one, e.g. results/latest) is checked with the checkers and \
+            options its test.json names, and nothing is written (schism analyze rewrites its reports).
             Exit status: 0 all valid, 1 any invalid, 2 any unknown and none invalid, \
             64 bad arguments, 65 a history that cannot be read, 66 a missing file.
             """)
 
-    @Argument(help: "History files or folders (every file below a folder).")
+    @Argument(help: "History files or folders (every file below a folder), or run folders.")
     var paths: [String]
 
     @Option(help: "The model: \(Models.names.joined(separator: ", ")). Default: inferred from the operations.")
@@ -70,9 +74,25 @@ struct CheckCommand: ParsableCommand {
         if let nullReads, !["absent", "unknown"].contains(nullReads) {
             throw ValidationError("--null-reads takes absent or unknown")
         }
+        if let run = paths.first(where: RunFolder.isRunFolder) {
+            if let plain = paths.first(where: { !RunFolder.isRunFolder($0) }) {
+                throw ValidationError("\(run) is a run folder and \(plain) is not; check runs and histories separately")
+            }
+            let flags = [
+                ("--model", model != nil), ("--initial", initial != nil), ("--format", format != nil),
+                ("--timeout", timeout != nil), ("--partition-timeout", partitionTimeout != nil),
+                ("--no-partition", noPartition), ("--null-reads", nullReads != nil),
+            ]
+            if let flag = flags.first(where: \.1)?.0 {
+                throw ValidationError(
+                    "\(flag) does not apply to a run folder (\(run)): it is checked as its test.json says; "
+                        + "to change a checker's options use schism analyze RUN --checker NAME --option KEY=VALUE")
+            }
+        }
     }
 
     func run() throws {
+        if paths.contains(where: RunFolder.isRunFolder) { return try checkRuns() }
         let files = try expand(paths)
         let initialValue = try initial.map { try JSONValue.parse($0) }
         var outcomes: [FileOutcome] = []
@@ -88,7 +108,7 @@ struct CheckCommand: ParsableCommand {
         } else {
             print(CheckOutput.summary(outcomes, seconds: (clock.now - start).seconds))
         }
-        try writeHTML(outcomes, several: files.count > 1)
+        try writeHTML { try CheckOutput.writeHTML(outcomes, to: $0, several: files.count > 1) }
         let code = CheckOutput.exitCode(outcomes)
         if code != 0 { throw ExitCode(code) }
     }
@@ -139,6 +159,33 @@ struct CheckCommand: ParsableCommand {
         }
     }
 
+    /// Checks each run folder as its run was checked; prints its verdict; writes nothing into it.
+    private func checkRuns() throws {
+        var codes: [Int32] = []
+        var items: [JSONValue] = []
+        var pages: [(file: String, verdict: Verdict, html: () -> String)] = []
+        for path in paths {
+            do throws(RunError) {
+                let a = try RunAnalysis.analyze(try StoredRun(path: path), registry: checkerRegistry, write: false)
+                codes.append(a.exitCode)
+                if json { items.append(a.json) } else { print(CheckOutput.run(a, path: path, maxExplained: maxExplained)) }
+                let name = "\(a.run.record.workload)-" + (a.run.folder.path as NSString).lastPathComponent
+                pages.append((name, a.verdict, { HTMLReport.render(outcomes: a.outcomes, history: a.history, title: "Schism check: \(path)") }))
+            } catch {
+                codes.append(error.exitCode)
+                if json {
+                    items.append(.object(["file": .string(path), "error": .string(error.description), "exitCode": .int(Int64(error.exitCode))]))
+                } else {
+                    printError("schism: \(error)")
+                }
+            }
+        }
+        if json { print(JSONValue.array(items).jsonText) }
+        try writeHTML { try CheckOutput.writePages(pages, to: $0, several: paths.count > 1) }
+        let code = CheckOutput.exitCode(codes: codes)
+        if code != 0 { throw ExitCode(code) }
+    }
+
     private func printLine(_ o: FileOutcome) {
         print(CheckOutput.line(o))
         if let result = o.result, let history = o.history, result.verdict != .valid {
@@ -146,10 +193,11 @@ struct CheckCommand: ParsableCommand {
         }
     }
 
-    private func writeHTML(_ outcomes: [FileOutcome], several: Bool) throws {
+    /// Writes the HTML report(s) to `--html`, if given, with `write`.
+    private func writeHTML(_ write: (String) throws -> Void) throws {
         guard let html else { return }
         do {
-            try CheckOutput.writeHTML(outcomes, to: html, several: several)
+            try write(html)
         } catch {
             throw exitWith(UserFacingError(message: "cannot write the HTML report to \(html): \(error)", code: ExitStatus.cannotCreate))
         }

@@ -3,6 +3,7 @@ import Checkers
 import Foundation
 import Histories
 import Report
+import Results
 
 /// What checking one file gave: a result, or the error that stopped it.
 struct FileOutcome {
@@ -52,12 +53,29 @@ enum CheckOutput {
     }
 
     /// Unreadable input wins (66, then 65), then invalid (1), unknown (2), valid (0).
-    static func exitCode(_ outcomes: [FileOutcome]) -> Int32 {
-        let codes = Set(outcomes.map(\.code))
+    static func exitCode(_ outcomes: [FileOutcome]) -> Int32 { exitCode(codes: outcomes.map(\.code)) }
+
+    /// The exit status of several checks: unreadable input wins (66, then 65), then invalid (1), unknown (2), valid (0).
+    static func exitCode(codes: [Int32]) -> Int32 {
+        let codes = Set(codes)
         for c in [ExitStatus.noInput, ExitStatus.dataError, ExitStatus.invalid, ExitStatus.unknown] where codes.contains(c) {
             return c
         }
         return ExitStatus.valid
+    }
+
+    /// The text of a checked run: what was checked, one line per checker, each checker's report
+    /// when it is not valid (indented), and `verdict: ...` last.
+    static func run(_ a: AnalysisOutcome, path: String, maxExplained: Int) -> String {
+        var limits = ReportLimits()
+        limits.detailedKeys = maxExplained
+        var out = ["run \(path): workload \(a.run.record.workload), seed \(a.run.record.seed), \(a.history.operations.count) history lines"]
+        out += a.summaryLines.map { "  " + $0 }
+        let notValid = a.outcomes.filter { $0.verdict != .valid }
+        let text = OutcomeRenderers.standard.text(notValid, history: a.history, context: RenderContext(limits: limits))
+        out += text.split(separator: "\n", omittingEmptySubsequences: false).dropFirst().dropLast().map { $0.isEmpty ? "" : "  " + $0 }
+        out.append("verdict: \(a.verdict.rawValue.uppercased())")
+        return out.joined(separator: "\n")
     }
 
     /// A JSON array with one object per file: the JSON report, or `{"file", "error"}`.
@@ -71,16 +89,25 @@ enum CheckOutput {
 
     /// Writes the HTML report: to `path` for one file, or one page per file not valid into the folder `path`.
     static func writeHTML(_ outcomes: [FileOutcome], to path: String, several: Bool) throws {
+        var pages: [(file: String, verdict: Verdict, html: () -> String)] = []
+        for o in outcomes {
+            guard let r = o.result, let h = o.history else { continue }
+            pages.append((o.file, r.verdict, { HTMLReport.render(result: r, history: h, title: "Schism check: \(o.file)") }))
+        }
+        try writePages(pages, to: path, several: several)
+    }
+
+    /// Writes pages: to `path` for one, or the pages not valid into the folder `path`, each named
+    /// after its file with `.html` added.
+    static func writePages(_ pages: [(file: String, verdict: Verdict, html: () -> String)], to path: String, several: Bool) throws {
         if several {
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         }
-        for o in outcomes {
-            guard let r = o.result, let h = o.history, !several || r.verdict != .valid else { continue }
+        for page in pages where !several || page.verdict != .valid {
             let target = several
-                ? (path as NSString).appendingPathComponent((o.file as NSString).lastPathComponent + ".html")
+                ? (path as NSString).appendingPathComponent((page.file as NSString).lastPathComponent + ".html")
                 : path
-            try HTMLReport.render(result: r, history: h, title: "Schism check: \(o.file)")
-                .write(toFile: target, atomically: true, encoding: .utf8)
+            try page.html().write(toFile: target, atomically: true, encoding: .utf8)
         }
     }
 }

@@ -7,7 +7,7 @@ struct Schism: AsyncParsableCommand {
         commandName: "schism",
         abstract: "Jepsen-style chaos and linearizability testing.",
         subcommands: [
-            TestCommand.self, CheckCommand.self, GenerateCommand.self, ClusterCommand.self, ExecCommand.self,
+            TestCommand.self, CheckCommand.self, AnalyzeCommand.self, GenerateCommand.self, ClusterCommand.self, ExecCommand.self,
             HealCommand.self,
         ])
 }

@@ -173,6 +173,10 @@ struct PluginExtensionTests {
         let folder = try #require(outcome.folder)
         let results = try String(contentsOfFile: folder.resultsJSON, encoding: .utf8)
         #expect(results.contains("lost-add"))
+        // The report renders the new checker's findings with no code in Report.
+        let report = try String(contentsOfFile: folder.reportText, encoding: .utf8)
+        #expect(report.contains("lost-add") && report.contains("adds were acknowledged"), "\(report)")
+        #expect(try String(contentsOfFile: folder.reportHTML, encoding: .utf8).contains("adds were acknowledged"))
     }
 
     @Test func anUnsupportedPairIsRefusedBeforeAnythingRuns() throws {

@@ -13,6 +13,18 @@ public struct LinearizabilityPlugin: CheckerPlugin {
 
     public var summary: String { "every operation takes effect at one instant between its call and return (models: \(Models.names.joined(separator: ", ")))" }
 
+    /// The spec of a test run's check: `model`, and time budgets so that the analysis of a run
+    /// always ends: 300 s for the whole history, 60 s per key (a key not decided in time is
+    /// `unknown`, not a hang). A workload's own options, or `schism analyze --option`, override them.
+    public static func runSpec(
+        model: String?, timeoutSeconds: Double = 300, partitionTimeoutSeconds: Double = 60
+    ) -> CheckerSpec {
+        CheckerSpec("linearizability", options: [
+            "model": model.map(JSONValue.string) ?? .null, "timeoutSeconds": .double(timeoutSeconds),
+            "partitionTimeoutSeconds": .double(partitionTimeoutSeconds),
+        ])
+    }
+
     /// The option names this checker reads.
     public static let optionNames = ["model", "initial", "timeoutSeconds", "partitionTimeoutSeconds", "partitionByKey", "nullReads"]
 

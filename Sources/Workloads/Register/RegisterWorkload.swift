@@ -68,10 +68,7 @@ public struct RegisterWorkload: Workload, Equatable {
     }
 
     public var checkers: [CheckerSpec] {
-        [CheckerSpec("linearizability", options: [
-            "model": .string(model), "timeoutSeconds": .double(checkTimeoutSeconds),
-            "partitionTimeoutSeconds": .double(keyCheckTimeoutSeconds),
-        ])]
+        [LinearizabilityPlugin.runSpec(model: model, timeoutSeconds: checkTimeoutSeconds, partitionTimeoutSeconds: keyCheckTimeoutSeconds)]
     }
 
     public var settings: [String: JSONValue] {

@@ -2,11 +2,24 @@ import Foundation
 
 /// The folder of one run: `results/<workload>/<timestamp>/`, with a file for each part of the run.
 ///
-/// `docs/results.md` explains every file. `latest` links at `results/latest` and
-/// `results/<workload>/latest` point to the newest run.
-public struct RunFolder: Sendable {
+/// The only place that knows the folder's layout: `schism test` writes through it, and
+/// ``StoredRun`` reads through it. `docs/results.md` explains every file. `latest` links at
+/// `results/latest` and `results/<workload>/latest` point to the newest run.
+public struct RunFolder: Sendable, Equatable {
+    /// The results root, `results`.
     public let root: String
+    /// The run's folder, `results/<workload>/<timestamp>`.
     public let path: String
+
+    /// The folder at `path` (not created), with the root two levels up.
+    public init(path: String) {
+        self.init(root: ((path as NSString).deletingLastPathComponent as NSString).deletingLastPathComponent, path: path)
+    }
+
+    private init(root: String, path: String) {
+        self.root = root
+        self.path = path
+    }
 
     /// Creates `root/<workload>/<timestamp>` (UTC, millisecond precision, unique) and its `nodes/` folder.
     public static func create(root: String, workload: String, date: Date = Date()) throws -> RunFolder {
@@ -27,12 +40,31 @@ public struct RunFolder: Sendable {
         return RunFolder(root: root, path: path)
     }
 
+    /// Whether `path` (after following links such as `results/latest`) holds a run: `test.json`
+    /// and `history.jsonl`.
+    public static func isRunFolder(_ path: String) -> Bool {
+        let folder = RunFolder(path: resolvingLinks(path))
+        return [folder.testJSON, folder.history].allSatisfy { FileManager.default.fileExists(atPath: $0) }
+    }
+
+    /// `path` with every symbolic link followed, so that `results/latest` names the run it points to.
+    public static func resolvingLinks(_ path: String) -> String {
+        URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+    }
+
+    /// The run's configuration, seed, nodes and checkers (``RunRecord``).
     public var testJSON: String { path + "/test.json" }
+    /// The history, one operation per line.
     public var history: String { path + "/history.jsonl" }
+    /// The fault journal.
     public var faults: String { path + "/faults.jsonl" }
+    /// The analysis: verdict and each checker's outcome (``AnalysisOutcome/json``).
     public var resultsJSON: String { path + "/results.json" }
+    /// The run report as text.
     public var reportText: String { path + "/report.txt" }
+    /// The run report as one HTML page.
     public var reportHTML: String { path + "/report.html" }
+    /// Everything the run printed.
     public var log: String { path + "/schism.log" }
 
     /// The folder for a node's downloaded files.
