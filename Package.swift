@@ -44,12 +44,17 @@ let package = Package(
         .target(name: "ControlTestKit", dependencies: ["Control"]),
         // Benchmarks of the control layer against a local cluster (needs root).
         .executableTarget(name: "ControlBench", dependencies: ["Control", "Cluster"]),
-        // Systems under test (the lifecycle protocol, etcd) and their clients.
+        // Systems under test: the lifecycle protocol and its capabilities, clients, plug-ins, and
+        // helpers shared by daemons (running scripts on every node, recognising Go binaries).
+        .target(name: "Systems", dependencies: ["Basics", "Config", "Control", "Histories"], path: "Sources/Systems/Core"),
+        // etcd: its lifecycle, its register client over the v3 JSON gateway, and its plug-in.
         .target(
-            name: "Systems",
+            name: "Etcd",
             dependencies: [
-                "Basics", "Config", "Control", "Histories", .product(name: "AsyncHTTPClient", package: "async-http-client"),
-            ]),
+                "Basics", "Config", "Control", "Histories", "Systems",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            path: "Sources/Systems/Etcd"),
         // Faults and their undo: partitions, kills, pauses, clock skew, packet loss; the fault journal.
         .target(name: "Faults", dependencies: ["Basics", "Control", "Systems", "SyntheticHistories", "Histories"]),
         // The test runner: workload files, generators, workers, the recorder, the results store.
@@ -58,7 +63,7 @@ let package = Package(
         .executableTarget(
             name: "schism",
             dependencies: ["Basics", 
-                "Histories", "Checkers", "SyntheticHistories", "Report", "Control", "Cluster", "Systems", "Faults", "Runner",
+                "Histories", "Checkers", "SyntheticHistories", "Report", "Control", "Cluster", "Systems", "Etcd", "Faults", "Runner",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // Benchmarks that print numbers (run with -c release).
@@ -73,10 +78,12 @@ let package = Package(
         .target(name: "ClusterTestKit", dependencies: ["Cluster", "Control"]),
         .testTarget(
             name: "RunnerTests",
-            dependencies: ["Runner", "Systems", "Faults", "Histories", "Checkers", "Control", "Cluster", "ClusterTestKit", "SchismTestKit"]),
+            dependencies: ["Runner", "Systems", "Etcd", "Faults", "Histories", "Checkers", "Control", "Cluster", "ClusterTestKit", "SchismTestKit"]),
         .testTarget(name: "ReportTests", dependencies: ["Histories", "Checkers", "Report", "SchismTestKit"]),
         .testTarget(name: "FaultsTests", dependencies: ["Faults", "Control", "Cluster", "Systems", "SyntheticHistories", "Histories", "ControlTestKit", "ClusterTestKit"]),
-        .testTarget(name: "SystemsTests", dependencies: ["Basics", "Systems", "Control", "Cluster", "Histories", "ClusterTestKit"]),
+        .testTarget(name: "SystemsTests", dependencies: ["Systems", "Control"]),
+        .testTarget(
+            name: "EtcdTests", dependencies: ["Basics", "Config", "Systems", "Etcd", "Control", "Cluster", "Histories", "ClusterTestKit"]),
     ],
     swiftLanguageModes: [.v6]
 )

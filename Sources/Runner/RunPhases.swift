@@ -44,7 +44,7 @@ struct RunPhases: Sendable {
             return failed(ExitStatus.cannotCreate, "cannot write the history or fault journal in \(folder.path): \(error)")
         }
         var options = NemesisOptions()
-        options.databaseReadsLibcTime = (database as? EtcdDatabase).map { EtcdDatabase.readsClockThroughLibc(binaryPath: $0.config.binaryPath) }
+        options.databaseReadsLibcTime = database.readsTimeThroughLibc
         let nemesis = NemesisController(
             cluster: cluster, database: database, options: options, journal: journal,
             elapsedNanoseconds: { recorder.elapsedNanoseconds() })

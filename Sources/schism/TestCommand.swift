@@ -1,6 +1,7 @@
 import ArgumentParser
 import Basics
 import Control
+import Etcd
 import Systems
 import Foundation
 import Runner
@@ -54,13 +55,14 @@ struct TestCommand: AsyncParsableCommand {
         do { nodesFile = try nodeOptions.resolve() } catch { throw controlExit(for: error) }
         let seed = w.seed ?? UInt64.random(in: 0...UInt64(Int64.max))
         let cluster = TestCluster(nodes: nodesFile.nodes, remotes: RemoteSet(nodesFile: nodesFile, options: nodeOptions.sshOptions))
-        let database = EtcdDatabase(config: EtcdConfig(binaryPath: w.binary ?? EtcdConfig.debianBinaryPath))
+        let config = EtcdConfig(binaryPath: w.binary ?? EtcdConfig.debianBinaryPath, serializableReads: w.reads == "serializable")
+        let database = EtcdSystem(config: config)
         guard FileManager.default.isExecutableFile(atPath: database.config.binaryPath) else {
             throw exitWith(UserFacingError(
                 message: "no etcd binary at \(database.config.binaryPath); install Debian's etcd-server (apt-get install etcd-server) or set db.binary in the workload",
                 code: ExitStatus.noInput))
         }
-        let clients = EtcdClientFactory(serializableReads: w.reads == "serializable")
+        let clients = EtcdClientFactory(config: config)
         let stop = StopSignal()
         stop.install()
         let outcome = await TestRun(workload: w, seed: seed, cluster: cluster, database: database, clients: clients, resultsRoot: results)

@@ -2,6 +2,7 @@ import Checkers
 import Cluster
 import ClusterTestKit
 import Control
+import Etcd
 import Systems
 import Foundation
 import Faults
@@ -123,7 +124,7 @@ struct RunClusterTests {
         heal.waitUntilExit()
         #expect(heal.terminationStatus == 0)
         try await RunFixture.expectClean(cluster)
-        try? await EtcdDatabase().teardown(cluster)
+        try? await EtcdSystem().teardown(cluster)
         await cluster.remotes.closeAll()
     }
 }

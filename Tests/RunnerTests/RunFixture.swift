@@ -1,6 +1,7 @@
 import Basics
 import ClusterTestKit
 import Control
+import Etcd
 import Systems
 import Foundation
 import Histories
@@ -30,8 +31,8 @@ enum RunFixture {
         let nodes = try LocalClusterTrait.nodes()
         let cluster = TestCluster(nodes: nodes.nodes, remotes: RemoteSet(nodesFile: nodes))
         let run = TestRun(
-            workload: w, seed: w.seed ?? 1, cluster: cluster, database: EtcdDatabase(),
-            clients: EtcdClientFactory(serializableReads: w.reads == "serializable"),
+            workload: w, seed: w.seed ?? 1, cluster: cluster, database: EtcdSystem(),
+            clients: EtcdClientFactory(config: EtcdConfig(serializableReads: w.reads == "serializable")),
             resultsRoot: root ?? NSTemporaryDirectory() + "schism-run-\(UUID().uuidString)")
         let outcome = await run.run(stop: stop) { _ in }
         return (outcome, cluster)

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Control
+import Systems
 import NIOCore
 
 /// Makes ``EtcdClient``s that share one `HTTPClient` (one connection pool per member).
@@ -10,23 +11,19 @@ import NIOCore
 /// request timeout, or a connect to a partitioned node ends at the request's deadline
 /// instead, which is `info`. Call ``shutdown()`` once, after the last request.
 public final class EtcdClientFactory: ClientFactory {
-    /// The deployment settings (for the client port).
+    /// The deployment settings (the client port, and whether reads are serializable).
     public let config: EtcdConfig
     /// Seconds a TCP connect may take before the request fails as never sent.
     public let connectTimeoutSeconds: Double
-    /// Whether clients read serializably (local state, no quorum) instead of linearizably.
-    public let serializableReads: Bool
     /// The shared HTTP client; shut down by ``shutdown()``.
     public let http: HTTPClient
 
     /// Creates the factory and its connection pool (at most `connectionsPerNode` per member).
     public init(
-        config: EtcdConfig = EtcdConfig(), connectTimeoutSeconds: Double = 0.5, serializableReads: Bool = false,
-        connectionsPerNode: Int = 64
+        config: EtcdConfig = EtcdConfig(), connectTimeoutSeconds: Double = 0.5, connectionsPerNode: Int = 64
     ) {
         self.config = config
         self.connectTimeoutSeconds = connectTimeoutSeconds
-        self.serializableReads = serializableReads
         var configuration = HTTPClient.Configuration()
         configuration.timeout = .init(connect: .nanoseconds(Int64(connectTimeoutSeconds * 1e9)))
         configuration.connectionPool = .init(
@@ -37,7 +34,8 @@ public final class EtcdClientFactory: ClientFactory {
         http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
     }
 
-    /// A client for `node`'s member, each request bounded by `timeoutSeconds`.
+    /// A client for `node`'s member, each request bounded by the options' timeout, every key
+    /// under the options' prefix.
     public func makeClient(node: NodeConfig, options: ClientOptions) throws(SystemError) -> any Client {
         let timeoutSeconds = options.timeoutSeconds
         guard timeoutSeconds > 0, timeoutSeconds.isFinite else {
@@ -45,7 +43,7 @@ public final class EtcdClientFactory: ClientFactory {
         }
         return EtcdClient(
             node: node, http: http, baseURL: config.clientURL(node), timeoutSeconds: timeoutSeconds,
-            serializableReads: serializableReads)
+            keyPrefix: options.keyPrefix, serializableReads: config.serializableReads)
     }
 
     /// Closes every connection; clients made by this factory fail afterwards (as never sent).

@@ -1,4 +1,5 @@
 import Control
+import Systems
 
 /// The shell scripts that install, start, signal and remove etcd on one node.
 ///
@@ -56,8 +57,7 @@ public struct EtcdScripts: Sendable {
             "--initial-advertise-peer-urls", config.peerURL(node),
             "--initial-cluster", initial,
             "--initial-cluster-state", "new",
-            "--initial-cluster-token", config.clusterToken,
-        ] + config.extraArgs
+        ] + (config.clusterToken.map { ["--initial-cluster-token", $0] } ?? []) + config.extraArgs
     }
 
     /// Starts etcd as a daemon unless our etcd already runs; prints its PID.
@@ -139,6 +139,39 @@ public struct EtcdScripts: Sendable {
     /// Kills our etcd if it runs, then removes every file etcd had on the node.
     public func wipe() -> String {
         prelude + killBody + "rm -rf \(q(layout.root)) \(q(layout.faketimeFile))\n"
+    }
+
+    /// Fails unless the pidfile names `pid`, that process runs our binary, and it holds every
+    /// listening socket on etcd's client and peer ports in the node's network namespace
+    /// (from `/proc/net/tcp*` and `/proc/PID/fd`); on failure it names the port's holder.
+    public func verify(pid: String) -> String {
+        prelude + """
+            holder() {
+              for d in /proc/[0-9]*; do
+                if ls -l "$d/fd" 2>/dev/null | grep -q "socket:\\[$1\\]"; then
+                  echo "pid ${d#/proc/} ($(tr '\\000' ' ' < "$d/cmdline" 2>/dev/null | cut -c1-300))"; return
+                fi
+              done
+              echo "a process this node does not show"
+            }
+            owns_port() {
+              hex=$(printf ':%04X' "$2")
+              inodes=$(awk -v p="$hex" '$4 == "0A" && substr($2, length($2) - 4) == p { print $10 }' /proc/net/tcp /proc/net/tcp6 2>/dev/null)
+              [ -n "$inodes" ] || { echo "nothing listens on port $2"; return 1; }
+              fds=$(ls -l "/proc/$1/fd" 2>/dev/null)
+              for i in $inodes; do
+                case "$fds" in *"socket:[$i]"*) ;; *) echo "port $2 is held by $(holder "$i")"; return 1 ;; esac
+              done
+            }
+            expected=\(q(pid))
+            for port in \(config.clientPort) \(config.peerPort); do
+              why=$(owns_port "$expected" "$port") || fail "not the etcd this setup started (pid $expected): $why; a daemon left by an earlier run may still answer: stop it, then run again" 7
+            done
+            [ "$pid" = "$expected" ] || fail "the pidfile names '$pid', not the etcd this setup started (pid $expected)" 7
+            is_ours "$pid" || fail "etcd (pid $pid) that this setup started no longer runs" 7
+            echo "verified $pid"
+
+            """
     }
 
     /// Whether our etcd runs: prints `running PID`, `paused PID` or `stopped`.

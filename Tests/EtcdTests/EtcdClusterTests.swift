@@ -1,5 +1,6 @@
 import Cluster
 import Control
+import Etcd
 import Systems
 import Foundation
 import Histories
@@ -25,7 +26,7 @@ struct EtcdClusterTests {
 
     /// Runs `body` between setup and teardown; tears down (and closes connections) also on failure.
     func withEtcd(
-        _ database: EtcdDatabase, _ cluster: TestCluster, _ body: () async throws -> Void
+        _ database: EtcdSystem, _ cluster: TestCluster, _ body: () async throws -> Void
     ) async throws {
         var failure: (any Error)?
         do {
@@ -42,7 +43,7 @@ struct EtcdClusterTests {
     @Test("setup, replicated writes, kill and start, pause and resume, logs, faketime, teardown")
     func lifecycle() async throws {
         let cluster = try testCluster()
-        let db = EtcdDatabase(config: EtcdConfig(healthTimeoutSeconds: 30))
+        let db = EtcdSystem(config: EtcdConfig(healthTimeoutSeconds: 30))
         let (n1, n2, n3) = (try node("n1", cluster), try node("n2", cluster), try node("n3", cluster))
         var pids: [String: Int32] = [:]
         let factory = EtcdClientFactory()
@@ -53,8 +54,8 @@ struct EtcdClusterTests {
                 let pid = try #require(await db.pid(n, in: cluster))
                 pids[n.name] = pid
             }
-            let c1 = try factory.makeClient(node: n1, timeoutSeconds: 2)
-            let c3 = try factory.makeClient(node: n3, timeoutSeconds: 2)
+            let c1 = try factory.makeClient(node: n1, options: ClientOptions(timeoutSeconds: 2))
+            let c3 = try factory.makeClient(node: n3, options: ClientOptions(timeoutSeconds: 2))
             #expect(await c1.invoke(ClientRequest(f: "write", key: "r", value: 7)).type == .ok)
             #expect(await c3.invoke(ClientRequest(f: "read", key: "r", value: .null)) == ClientResponse(type: .ok, value: 7))
 
@@ -70,13 +71,13 @@ struct EtcdClusterTests {
             #expect(written, "no write succeeded with n2 down")
             try await db.start(n2, in: cluster)
             try await db.waitHealthy([n2], in: cluster)
-            let c2 = try factory.makeClient(node: n2, timeoutSeconds: 2)
+            let c2 = try factory.makeClient(node: n2, options: ClientOptions(timeoutSeconds: 2))
             #expect(await c2.invoke(ClientRequest(f: "read", key: "r", value: .null)).value == 8)
 
             // Pause n3: a write through n3 is info at its deadline; after resume it serves again.
             try await db.pause(n3, in: cluster)
             #expect(try await db.status(n3, in: cluster).hasPrefix("paused "))
-            let short = try factory.makeClient(node: n3, timeoutSeconds: 0.5)
+            let short = try factory.makeClient(node: n3, options: ClientOptions(timeoutSeconds: 0.5))
             #expect(await short.invoke(ClientRequest(f: "write", key: "r", value: 9)).type == .info)
             try await db.resume(n3, in: cluster)
             try await db.waitHealthy([n3], in: cluster)
@@ -85,9 +86,9 @@ struct EtcdClusterTests {
             // n3 runs under libfaketime with the timestamp file; n1 does not.
             let env3 = try await environment(of: n3, in: cluster, db: db)
             #expect(env3.contains { $0.hasPrefix("LD_PRELOAD=") && $0.contains("libfaketime") }, "\(env3)")
-            #expect(env3.contains("FAKETIME_TIMESTAMP_FILE=\(EtcdDatabase.faketimeFile(for: n3))"))
+            #expect(env3.contains("FAKETIME_TIMESTAMP_FILE=\(EtcdSystem.faketimeFile(for: n3))"))
             #expect(env3.contains("FAKETIME_NO_CACHE=1"))
-            let clock = try await cluster.remote(n3).runScript("cat \(EtcdDatabase.faketimeFile(for: n3))")
+            let clock = try await cluster.remote(n3).runScript("cat \(EtcdSystem.faketimeFile(for: n3))")
             #expect(clock == "+0\n")
             #expect(!(try await environment(of: n1, in: cluster, db: db)).contains { $0.hasPrefix("LD_PRELOAD=") })
 
@@ -97,7 +98,7 @@ struct EtcdClusterTests {
             try await n2Remote.runScript("iptables -I \(drop)")
             let fresh = EtcdClientFactory(config: db.config, connectTimeoutSeconds: 0.3)
             let start = ContinuousClock.now
-            let cut = await (try fresh.makeClient(node: n2, timeoutSeconds: 2)).invoke(
+            let cut = await (try fresh.makeClient(node: n2, options: ClientOptions(timeoutSeconds: 2))).invoke(
                 ClientRequest(f: "write", key: "r", value: 10))
             let elapsed = ContinuousClock.now - start
             await fresh.shutdown()
@@ -130,7 +131,7 @@ struct EtcdClusterTests {
     @Test("a member that cannot start fails setup with its node and log; teardown still cleans up")
     func failedSetup() async throws {
         let cluster = try testCluster()
-        let db = EtcdDatabase(config: EtcdConfig(healthTimeoutSeconds: 5, extraArgs: ["--no-such-flag"]))
+        let db = EtcdSystem(config: EtcdConfig(healthTimeoutSeconds: 5, extraArgs: ["--no-such-flag"]))
         let error = await #expect(throws: SystemError.self) { try await db.setup(cluster) }
         #expect(error?.description.contains("etcd exited right after starting") == true, "\(String(describing: error))")
         #expect(error?.description.contains("no-such-flag") == true, "\(String(describing: error))")
@@ -151,7 +152,7 @@ struct EtcdClusterTests {
         let initial = [n1, n2].map { "\($0.name)=\(config.peerURL($0))" }.joined(separator: ",")
         var lonely = config
         lonely.extraArgs = ["--initial-cluster", initial]
-        let db = EtcdDatabase(config: lonely)
+        let db = EtcdSystem(config: lonely)
         let solo = TestCluster(nodes: [n1], remotes: cluster.remotes)
         let start = ContinuousClock.now
         let error = await #expect(throws: SystemError.self) { try await db.setup(solo) }
@@ -166,8 +167,87 @@ struct EtcdClusterTests {
         await cluster.remotes.closeAll()
     }
 
+    @Test("setup after a crashed run ends the old daemons by PID, wipes their data and verifies the new members")
+    func setupAfterCrash() async throws {
+        let cluster = try testCluster()
+        let n1 = try node("n1", cluster)
+        let old = EtcdSystem(config: EtcdConfig(healthTimeoutSeconds: 30))
+        let new = EtcdSystem(config: EtcdConfig(healthTimeoutSeconds: 30))
+        let oldToken = try #require(old.config.clusterToken)
+        let newToken = try #require(new.config.clusterToken)
+        var failure: (any Error)?
+        do {
+            try await old.setup(cluster)
+            let factory = EtcdClientFactory()
+            let writer = try factory.makeClient(node: n1, options: ClientOptions(timeoutSeconds: 2, keyPrefix: "run-old/"))
+            #expect(await writer.invoke(ClientRequest(f: "write", key: "r", value: 3)).type == .ok)
+            #expect(await writer.invoke(ClientRequest(f: "read", key: "r", value: .null)) == ClientResponse(type: .ok, value: 3))
+            await factory.shutdown()
+            var oldPids: [String: Int32] = [:]
+            for n in cluster.nodes {
+                let pid = try await old.pid(n, in: cluster)
+                let running = try #require(pid, "no etcd on \(n.name)")
+                oldPids[n.name] = running
+            }
+
+            // The controller "crashed": no teardown; etcd still runs with its data. A new run sets up.
+            try await new.setup(cluster)
+
+            let readers = EtcdClientFactory()
+            for n in cluster.nodes {
+                let oldPid = try #require(oldPids[n.name])
+                let remote = try cluster.remote(n)
+                #expect(try await remote.runScript("[ -d /proc/\(oldPid) ] && echo running || echo gone") == "gone\n", "\(n.name)")
+                let newPid = try #require(try await new.pid(n, in: cluster))
+                #expect(newPid != oldPid)
+                // The member answering on etcd's ports is the one this setup started, with this run's token.
+                try await new.verifyServing(n, pid: String(newPid), in: cluster)
+                await #expect(throws: SystemError.self) { try await new.verifyServing(n, pid: String(oldPid), in: cluster) }
+                let cmdline = try await remote.runScript("tr '\\000' ' ' < /proc/\(newPid)/cmdline")
+                #expect(cmdline.contains("--initial-cluster-token \(newToken)") && !cmdline.contains(oldToken), "\(cmdline)")
+                // The old value is gone, under the old run's prefix and under a new one.
+                for prefix in ["run-old/", "run-new/"] {
+                    let client = try readers.makeClient(node: n, options: ClientOptions(timeoutSeconds: 2, keyPrefix: prefix))
+                    let r = await client.invoke(ClientRequest(f: "read", key: "r", value: .null))
+                    #expect(r == ClientResponse(type: .ok, value: .null), "\(n.name) \(prefix): \(r)")
+                }
+            }
+            await readers.shutdown()
+        } catch {
+            failure = error
+        }
+        do { try await new.teardown(cluster) } catch { failure = failure ?? error }
+        await cluster.remotes.closeAll()
+        if let failure { throw failure }
+    }
+
+    @Test("an etcd left running without its pidfile makes setup fail instead of being reused")
+    func unidentifiedDaemonFailsSetup() async throws {
+        let cluster = try testCluster()
+        let n1 = try node("n1", cluster)
+        let stale = EtcdSystem(config: EtcdConfig(healthTimeoutSeconds: 30))
+        let new = EtcdSystem(config: EtcdConfig(healthTimeoutSeconds: 10))
+        var orphan: Int32?
+        var failure: (any Error)?
+        do {
+            try await stale.setup(cluster)
+            orphan = try await stale.pid(n1, in: cluster)
+            // The pidfile is lost (e.g. a crash between start and pidfile): setup cannot know it is ours.
+            try await cluster.remote(n1).runScript("rm -f \(EtcdLayout(node: n1).pidFile)")
+            let error = await #expect(throws: SystemError.self) { try await new.setup(cluster) }
+            print("setup with an unidentified etcd on n1:\n\(error?.description ?? "none")")
+        } catch {
+            failure = error
+        }
+        // The orphan is a process this test started: end it by its PID.
+        if let orphan { _ = try? await cluster.remote(n1).runScript("kill -KILL \(orphan) 2>/dev/null || true") }
+        do { try await new.teardown(cluster) } catch { failure = failure ?? error }
+        await cluster.remotes.closeAll()
+        if let failure { throw failure }
+    }
+
     /// The environment of etcd on `node`, one `NAME=value` per element.
-    func environment(of node: NodeConfig, in cluster: TestCluster, db: EtcdDatabase) async throws -> [String] {
+    func environment(of node: NodeConfig, in cluster: TestCluster, db: EtcdSystem) async throws -> [String] {
         let pid = try #require(try await db.pid(node, in: cluster))
         let text = try await cluster.remote(node).runScript("tr '\\000' '\\n' < /proc/\(pid)/environ")
         return text.split(separator: "\n").map(String.init)
