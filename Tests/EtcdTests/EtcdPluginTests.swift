@@ -37,6 +37,9 @@ struct EtcdPluginTests {
 
     @Test("unknown fields, bad choices and unusable binaries are refused with file, line and field")
     func errors() throws {
+        let text = NSTemporaryDirectory() + "schism-not-a-program-\(UUID().uuidString)"
+        try #require(FileManager.default.createFile(atPath: text, contents: Data("x".utf8), attributes: [.posixPermissions: 0o644]))
+        defer { try? FileManager.default.removeItem(atPath: text) }
         let cases: [(String, String)] = [
             ("db:\n  system: etcd\n  binnary: /usr/bin/etcd\n", "w.yml:3: db.binnary: unknown field; expected one of binary, reads"),
             ("db:\n  system: etcd\n  reads: sometimes\n", "w.yml:3: db.reads: \"sometimes\" is not one of linearizable, serializable"),
@@ -45,7 +48,7 @@ struct EtcdPluginTests {
                 "w.yml:3: db.binary: no executable etcd at /nonexistent/etcd; "
                     + "install Debian's etcd-server (apt-get install etcd-server) or set db.binary"
             ),
-            ("db:\n  system: etcd\n  binary: /etc/hostname\n", "w.yml:3: db.binary: no executable etcd at /etc/hostname;"),
+            ("db:\n  system: etcd\n  binary: \(text)\n", "w.yml:3: db.binary: no executable etcd at \(text);"),
         ]
         for (yaml, expected) in cases {
             let error = #expect(throws: ConfigError.self) { try EtcdPlugin().configure(try db(yaml)) }

@@ -52,3 +52,4 @@ struct GoBinaryTests {
         #expect(!GoBinary.isGoProgram(path: "/nonexistent/etcd"))
     }
 }
+
