@@ -202,7 +202,10 @@ struct EtcdClusterTests {
                 #expect(newPid != oldPid)
                 // The member answering on etcd's ports is the one this setup started, with this run's token.
                 try await new.verifyServing(n, pid: String(newPid), in: cluster)
-                await #expect(throws: SystemError.self) { try await new.verifyServing(n, pid: String(oldPid), in: cluster) }
+                let wrong = await #expect(throws: SystemError.self) {
+                    try await new.verifyServing(n, pid: String(oldPid), in: cluster)
+                }
+                #expect(wrong?.description.contains("is held by pid \(newPid) (\(EtcdLayout(node: n).binary)") == true, "\(String(describing: wrong))")
                 let cmdline = try await remote.runScript("tr '\\000' ' ' < /proc/\(newPid)/cmdline")
                 #expect(cmdline.contains("--initial-cluster-token \(newToken)") && !cmdline.contains(oldToken), "\(cmdline)")
                 // The old value is gone, under the old run's prefix and under a new one.
