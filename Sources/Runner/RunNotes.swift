@@ -4,7 +4,8 @@ import Faults
 
 /// What a person must know before trusting a run, said plainly in the output and the reports.
 enum RunNotes {
-    /// Notes known before the run: faults that cannot reach the system under test.
+    /// Notes known before the run: faults that cannot reach the system under test, then the
+    /// system's own (``SystemUnderTest/notes``).
     static func before(workload: Workload, nodes: [NodeConfig], database: any SystemUnderTest, nemesis: NemesisController) -> [String] {
         var notes: [String] = []
         let clock = workload.faultKinds.contains { $0.family == .clock }
@@ -16,10 +17,7 @@ enum RunNotes {
                     + "faults did NOT reach it. The offsets measured with `date` under libfaketime are recorded with each "
                     + "clock fault to show the mechanism worked; the run says nothing about \(database.name) under clock skew.")
         }
-        if workload.reads == "serializable" {
-            notes.append("Reads are serializable: etcd may answer them from a stale member, so stale reads are expected to be found.")
-        }
-        return notes
+        return notes + database.notes
     }
 }
 

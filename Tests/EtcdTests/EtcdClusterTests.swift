@@ -7,7 +7,7 @@ import Histories
 import Testing
 
 /// etcd's lifecycle on a real 3-node local cluster (needs root).
-@Suite(.serialized, .enabled(if: isRoot, needsRootReason), .dbtestCluster)
+@Suite(.serialized, .enabled(if: isRoot, needsRootReason), .etcdtestCluster)
 struct EtcdClusterTests {
     /// n1 and n2 keep their own clock, n3 runs under libfaketime.
     func testCluster() throws -> TestCluster {
@@ -28,13 +28,18 @@ struct EtcdClusterTests {
     func withEtcd(
         _ database: EtcdSystem, _ cluster: TestCluster, _ body: () async throws -> Void
     ) async throws {
-        var failure: (any Error)?
-        do {
+        try await tearingDown(database, cluster) {
             try await database.setup(cluster)
             try await body()
-        } catch {
-            failure = error
         }
+    }
+
+    /// Runs `body`, then tears `database` down and closes connections, also when `body` fails.
+    func tearingDown(
+        _ database: EtcdSystem, _ cluster: TestCluster, after body: () async throws -> Void
+    ) async throws {
+        var failure: (any Error)?
+        do { try await body() } catch { failure = error }
         do { try await database.teardown(cluster) } catch { failure = failure ?? error }
         await cluster.remotes.closeAll()
         if let failure { throw failure }
@@ -175,8 +180,7 @@ struct EtcdClusterTests {
         let new = EtcdSystem(config: EtcdConfig(healthTimeoutSeconds: 30))
         let oldToken = try #require(old.config.clusterToken)
         let newToken = try #require(new.config.clusterToken)
-        var failure: (any Error)?
-        do {
+        try await tearingDown(new, cluster) {
             try await old.setup(cluster)
             let factory = EtcdClientFactory()
             let writer = try factory.makeClient(node: n1, options: ClientOptions(timeoutSeconds: 2, keyPrefix: "run-old/"))
@@ -216,12 +220,7 @@ struct EtcdClusterTests {
                 }
             }
             await readers.shutdown()
-        } catch {
-            failure = error
         }
-        do { try await new.teardown(cluster) } catch { failure = failure ?? error }
-        await cluster.remotes.closeAll()
-        if let failure { throw failure }
     }
 
     @Test("an etcd left running without its pidfile makes setup fail instead of being reused")
@@ -230,23 +229,16 @@ struct EtcdClusterTests {
         let n1 = try node("n1", cluster)
         let stale = EtcdSystem(config: EtcdConfig(healthTimeoutSeconds: 30))
         let new = EtcdSystem(config: EtcdConfig(healthTimeoutSeconds: 10))
-        var orphan: Int32?
-        var failure: (any Error)?
-        do {
+        try await tearingDown(new, cluster) {
             try await stale.setup(cluster)
-            orphan = try await stale.pid(n1, in: cluster)
+            let orphan = try #require(try await stale.pid(n1, in: cluster))
             // The pidfile is lost (e.g. a crash between start and pidfile): setup cannot know it is ours.
             try await cluster.remote(n1).runScript("rm -f \(EtcdLayout(node: n1).pidFile)")
             let error = await #expect(throws: SystemError.self) { try await new.setup(cluster) }
             print("setup with an unidentified etcd on n1:\n\(error?.description ?? "none")")
-        } catch {
-            failure = error
+            // The orphan is a process this test started: end it by its PID.
+            try await cluster.remote(n1).runScript("kill -KILL \(orphan) 2>/dev/null || true")
         }
-        // The orphan is a process this test started: end it by its PID.
-        if let orphan { _ = try? await cluster.remote(n1).runScript("kill -KILL \(orphan) 2>/dev/null || true") }
-        do { try await new.teardown(cluster) } catch { failure = failure ?? error }
-        await cluster.remotes.closeAll()
-        if let failure { throw failure }
     }
 
     /// The environment of etcd on `node`, one `NAME=value` per element.

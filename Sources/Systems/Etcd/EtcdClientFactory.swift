@@ -42,7 +42,8 @@ public final class EtcdClientFactory: ClientFactory {
             keyPrefix: options.keyPrefix, serializableReads: config.serializableReads)
     }
 
-    /// Closes every connection; clients made by this factory fail afterwards (as never sent).
+    /// Closes every connection; clients made before fail afterwards (as never sent), and a
+    /// client made after starts a new pool that needs another `shutdown()`.
     public func shutdown() async {
         let client = http.withLock { current in
             defer { current = nil }
