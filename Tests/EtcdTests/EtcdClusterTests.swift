@@ -195,7 +195,9 @@ struct EtcdClusterTests {
             }
 
             // The controller "crashed": no teardown; etcd still runs with its data. A new run sets up.
+            let setupStart = ContinuousClock.now
             try await new.setup(cluster)
+            print("etcd 3-node setup over a crashed run's cluster: \(ContinuousClock.now - setupStart)")
 
             let readers = EtcdClientFactory()
             for n in cluster.nodes {
