@@ -25,12 +25,20 @@ public struct EtcdScripts: Sendable {
 
     private func q(_ s: String) -> String { ShellQuote.quote(s) }
 
-    /// Shell functions shared by every script: `is_ours PID`, `fail MESSAGE [STATUS]`, `pid`.
+    /// Shell functions shared by every script: `is_ours PID`, `gone PID`, `listeners PORT`
+    /// (socket inodes listening on PORT in the node's network namespace), `owns_port PID PORT`
+    /// (PID holds every one of them), `fail MESSAGE [STATUS]`; and `pid` from the pidfile.
     var prelude: String {
         """
         bin=\(q(layout.binary)); pidfile=\(q(layout.pidFile)); log=\(q(layout.log))
         is_ours() { [ -n "$1" ] && [ -r "/proc/$1/cmdline" ] && [ "$(tr '\\000' '\\n' < "/proc/$1/cmdline" 2>/dev/null | head -n 1)" = "$bin" ]; }
         gone() { [ ! -d "/proc/$1" ] || grep -q '^[0-9]* (.*) Z' "/proc/$1/stat" 2>/dev/null; }
+        listeners() { awk -v p="$(printf ':%04X' "$1")" '$4 == "0A" && substr($2, length($2) - 4) == p { print $10 }' /proc/net/tcp /proc/net/tcp6 2>/dev/null; }
+        owns_port() {
+          inodes=$(listeners "$2"); [ -n "$inodes" ] || return 1
+          fds=$(ls -l "/proc/$1/fd" 2>/dev/null)
+          for i in $inodes; do case "$fds" in *"socket:[$i]"*) ;; *) return 1 ;; esac; done
+        }
         fail() { echo "$1" >&2; if [ -f "$log" ]; then echo "--- $log (last \(Self.logTailLines) lines) ---" >&2; tail -n \(Self.logTailLines) "$log" >&2; fi; exit "${2:-1}"; }
         pid=$(cat "$pidfile" 2>/dev/null || true)
 
@@ -60,7 +68,9 @@ public struct EtcdScripts: Sendable {
         ] + (config.clusterToken.map { ["--initial-cluster-token", $0] } ?? []) + config.extraArgs
     }
 
-    /// Starts etcd as a daemon unless our etcd already runs; prints its PID.
+    /// Starts etcd as a daemon unless our etcd already runs; prints its PID once that process
+    /// listens on the client port (so a start that dies at once, e.g. on a bad flag or a port
+    /// held by another process, fails here, not at the health deadline).
     ///
     /// The daemon is `setsid sh -c 'echo $$ >pidfile; exec env … etcd …'`, so the pidfile
     /// holds etcd's own PID. Under `faketime`, libfaketime is found on the node and preloaded
@@ -89,13 +99,13 @@ public struct EtcdScripts: Sendable {
         s += " >> \"$log\" 2>&1 < /dev/null &\n"
         s += """
             i=0
-            while [ $i -lt 100 ]; do
+            while [ $i -lt 200 ]; do
               pid=$(cat "$pidfile" 2>/dev/null || true)
-              if is_ours "$pid"; then echo "$pid"; exit 0; fi
+              if is_ours "$pid" && owns_port "$pid" \(config.clientPort); then echo "$pid"; exit 0; fi
               if [ -n "$pid" ] && gone "$pid"; then fail "etcd exited right after starting (pid $pid)" 4; fi
               sleep 0.05; i=$((i+1))
             done
-            fail "etcd did not start within 5 s (pidfile: '$pid')" 4
+            fail "etcd did not listen on port \(config.clientPort) within 10 s (pidfile: '$pid')" 4
 
             """
         return s
@@ -146,26 +156,20 @@ public struct EtcdScripts: Sendable {
     /// (from `/proc/net/tcp*` and `/proc/PID/fd`); on failure it names the port's holder.
     public func verify(pid: String) -> String {
         prelude + """
-            holder() {
-              for d in /proc/[0-9]*; do
-                if ls -l "$d/fd" 2>/dev/null | grep -q "socket:\\[$1\\]"; then
-                  echo "pid ${d#/proc/} ($(tr '\\000' ' ' < "$d/cmdline" 2>/dev/null | cut -c1-300))"; return
-                fi
-              done
-              echo "a process this node does not show"
-            }
-            owns_port() {
-              hex=$(printf ':%04X' "$2")
-              inodes=$(awk -v p="$hex" '$4 == "0A" && substr($2, length($2) - 4) == p { print $10 }' /proc/net/tcp /proc/net/tcp6 2>/dev/null)
-              [ -n "$inodes" ] || { echo "nothing listens on port $2"; return 1; }
-              fds=$(ls -l "/proc/$1/fd" 2>/dev/null)
+            holders() {
+              inodes=$(listeners "$1"); [ -n "$inodes" ] || { echo "nothing listens on port $1"; return; }
               for i in $inodes; do
-                case "$fds" in *"socket:[$i]"*) ;; *) echo "port $2 is held by $(holder "$i")"; return 1 ;; esac
+                for d in /proc/[0-9]*; do
+                  if ls -l "$d/fd" 2>/dev/null | grep -q "socket:\\[$i\\]"; then
+                    echo "port $1 is held by pid ${d#/proc/} ($(tr '\\000' ' ' < "$d/cmdline" 2>/dev/null | cut -c1-300))"; continue 2
+                  fi
+                done
+                echo "port $1 is held by a process this node does not show"
               done
             }
             expected=\(q(pid))
             for port in \(config.clientPort) \(config.peerPort); do
-              why=$(owns_port "$expected" "$port") || fail "not the etcd this setup started (pid $expected): $why; a daemon left by an earlier run may still answer: stop it, then run again" 7
+              owns_port "$expected" "$port" || fail "not the etcd this setup started (pid $expected): $(holders "$port"); a daemon left by an earlier run may still answer: stop it, then run again" 7
             done
             [ "$pid" = "$expected" ] || fail "the pidfile names '$pid', not the etcd this setup started (pid $expected)" 7
             is_ours "$pid" || fail "etcd (pid $pid) that this setup started no longer runs" 7

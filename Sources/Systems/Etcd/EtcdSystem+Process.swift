@@ -11,9 +11,9 @@ extension EtcdSystem {
 
     /// Starts etcd on `node` again with the same command line, keeping its data.
     ///
-    /// Returns once the process runs (a no-op when it already does); it does not wait for
-    /// the member to rejoin, which cannot happen while it is partitioned away. Use
-    /// ``waitHealthy(_:in:)`` for that.
+    /// Returns once the process listens on the client port (a no-op when it already runs); it
+    /// does not wait for the member to rejoin, which cannot happen while it is partitioned
+    /// away. Use ``waitHealthy(_:in:)`` for that.
     public func start(_ node: NodeConfig, in cluster: TestCluster) async throws(SystemError) {
         try await run(scripts(node).start(node: node, cluster: cluster.nodes), on: node, in: cluster, doing: "starting etcd")
     }
