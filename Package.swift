@@ -47,18 +47,23 @@ let package = Package(
         .target(name: "ControlTestKit", dependencies: ["Control"]),
         // Benchmarks of the control layer against a local cluster (needs root).
         .executableTarget(name: "ControlBench", dependencies: ["Control", "Cluster"]),
-        // Systems under test (the lifecycle protocol, etcd) and their clients.
+        // Systems under test: the lifecycle protocol and its capabilities, clients, plug-ins, and
+        // helpers shared by daemons (running scripts on every node, recognising Go binaries).
+        .target(name: "Systems", dependencies: ["Basics", "Config", "Control", "Histories"], path: "Sources/Systems/Core"),
+        // etcd: its lifecycle, its register client over the v3 JSON gateway, and its plug-in.
         .target(
-            name: "Systems",
+            name: "Etcd",
             dependencies: [
-                "Basics", "Config", "Control", "Histories", .product(name: "AsyncHTTPClient", package: "async-http-client"),
-            ]),
+                "Basics", "Config", "Control", "Histories", "Systems",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            path: "Sources/Systems/Etcd"),
         // Faults and their undo: partitions, kills, pauses, clock skew, packet loss; the fault journal.
         .target(name: "Faults", dependencies: ["Basics", "Control", "Systems", "SyntheticHistories", "Histories"]),
         // Workload kinds (one folder each: register, ...): YAML section, seeded generators, checkers.
         .target(name: "Workloads", dependencies: ["Basics", "Checkers", "Config", "Systems"]),
         // The built-in plug-ins: the one list of systems, workload kinds, checkers and fault families.
-        .target(name: "Plugins", dependencies: ["Checkers", "Faults", "Runner", "Systems", "Workloads"]),
+        .target(name: "Plugins", dependencies: ["Checkers", "Etcd", "Faults", "Runner", "Systems", "Workloads"]),
         // The test runner: test plans, workers, the recorder, the fault loop, the phases of a run.
         .target(name: "Runner", dependencies: ["Basics", "Config", "Workloads", "Histories", "Checkers", "SyntheticHistories", "Report", "Results", "Control", "Cluster", "Systems", "Faults", "Yams"]),
         // The command-line interface: the only target that parses arguments.
@@ -81,11 +86,13 @@ let package = Package(
         .target(name: "ClusterTestKit", dependencies: ["Cluster", "Control"]),
         .testTarget(
             name: "RunnerTests",
-            dependencies: ["Basics", "Runner", "Results", "Systems", "Faults", "Plugins", "Workloads", "Config", "Histories", "Checkers", "Control", "Cluster", "ClusterTestKit", "SchismTestKit"]),
+            dependencies: ["Basics", "Runner", "Results", "Systems", "Etcd", "Faults", "Plugins", "Workloads", "Config", "Histories", "Checkers", "Control", "Cluster", "ClusterTestKit", "SchismTestKit"]),
         .testTarget(name: "ReportTests", dependencies: ["Histories", "Checkers", "Report", "SchismTestKit"]),
         .testTarget(name: "ResultsTests", dependencies: ["Basics", "Histories", "Checkers", "Report", "Results", "SchismTestKit"]),
         .testTarget(name: "FaultsTests", dependencies: ["Faults", "Control", "Cluster", "Systems", "SyntheticHistories", "Histories", "ControlTestKit", "ClusterTestKit"]),
-        .testTarget(name: "SystemsTests", dependencies: ["Basics", "Systems", "Control", "Cluster", "Histories", "ClusterTestKit"]),
+        .testTarget(name: "SystemsTests", dependencies: ["Systems", "Control"]),
+        .testTarget(
+            name: "EtcdTests", dependencies: ["Basics", "Config", "Systems", "Etcd", "Control", "Cluster", "Histories", "ClusterTestKit"]),
     ],
     swiftLanguageModes: [.v6]
 )

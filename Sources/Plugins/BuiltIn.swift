@@ -1,4 +1,5 @@
 import Checkers
+import Etcd
 import Runner
 import Systems
 import Workloads

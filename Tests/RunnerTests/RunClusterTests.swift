@@ -2,6 +2,7 @@ import Checkers
 import Cluster
 import ClusterTestKit
 import Control
+import Etcd
 import Systems
 import Foundation
 import Faults

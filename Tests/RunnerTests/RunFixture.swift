@@ -1,6 +1,7 @@
 import Basics
 import ClusterTestKit
 import Control
+import Etcd
 import Systems
 import Foundation
 import Histories

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Control
+import Systems
 import Foundation
 import Histories
 import NIOCore
@@ -12,8 +13,10 @@ import NIOCore
 /// | `write v` | `POST /v3/kv/put` | | never sent, or a 4xx | timeout, reset, 5xx |
 /// | `cas [e, n]` | `POST /v3/kv/txn`: value == e ⇒ put n | compare held | compare failed, never sent, 4xx | timeout, reset, 5xx |
 ///
-/// Every request has its own deadline (`timeoutSeconds`). Clients share their factory's
-/// `HTTPClient`; `close()` releases nothing, the factory's `shutdown()` does.
+/// Every key is sent as `keyPrefix + key` (the run's namespace), so runs against a shared,
+/// long-lived etcd never see each other's data; the history keeps the short key and values are
+/// unchanged. Every request has its own deadline (`timeoutSeconds`). Clients share their
+/// factory's `HTTPClient`; `close()` releases nothing, the factory's `shutdown()` does.
 public struct EtcdClient: Client {
     /// The member this client talks to.
     public let node: NodeConfig
@@ -21,6 +24,8 @@ public struct EtcdClient: Client {
     public let baseURL: String
     /// Seconds each request may take, connecting included.
     public let timeoutSeconds: Double
+    /// Put before every key sent to etcd.
+    public let keyPrefix: String
     /// Whether reads are serializable (served from the member's local state, may be stale).
     public let serializableReads: Bool
     let http: HTTPClient
@@ -28,47 +33,62 @@ public struct EtcdClient: Client {
     /// Largest response body read (a range of one key is tiny).
     static let maxBodyBytes = 4 << 20
 
-    /// A client for `node` on `http`; `baseURL` defaults to the node's host and etcd's client port.
+    /// A client for the member at `baseURL` (`http://host:port`) on `http`.
     public init(
-        node: NodeConfig, http: HTTPClient, baseURL: String, timeoutSeconds: Double, serializableReads: Bool = false
+        node: NodeConfig, http: HTTPClient, baseURL: String, timeoutSeconds: Double, keyPrefix: String = "",
+        serializableReads: Bool = false
     ) {
         self.node = node
         self.http = http
         self.baseURL = baseURL
         self.timeoutSeconds = timeoutSeconds
+        self.keyPrefix = keyPrefix
         self.serializableReads = serializableReads
     }
 
     /// Performs `read`, `write` or `cas`; never throws (errors become `fail` or `info`).
     public func invoke(_ request: ClientRequest) async -> ClientResponse {
-        guard let key = request.key else {
-            return ClientResponse(type: .fail, value: request.value, error: "etcd client: '\(request.f)' needs a key")
+        let gateway: (path: String, body: String)
+        switch gatewayRequest(request) {
+        case .success(let r): gateway = r
+        case .failure(let refusal): return ClientResponse(type: .fail, value: request.value, error: refusal.message)
+        }
+        if request.f == "read" { return await read(gateway.path, body: gateway.body) }
+        return await mutate(request, path: gateway.path, body: gateway.body) { text throws(EtcdGateway.Malformed) in
+            request.f == "cas" ? try EtcdGateway.txnSucceeded(text) : true
+        }
+    }
+
+    /// Why a request cannot be sent (it then fails: it certainly took no effect).
+    struct Refusal: Error {
+        var message: String
+    }
+
+    /// The gateway path and JSON body of `request`, its key under ``keyPrefix``.
+    func gatewayRequest(_ request: ClientRequest) -> Result<(path: String, body: String), Refusal> {
+        guard let key = request.key.map({ keyPrefix + $0 }) else {
+            return .failure(Refusal(message: "etcd client: '\(request.f)' needs a key"))
         }
         switch request.f {
         case "read":
-            return await read(request, key: key)
+            return .success((EtcdGateway.rangePath, EtcdGateway.rangeBody(key: key, serializable: serializableReads)))
         case "write":
-            let body = EtcdGateway.putBody(key: key, value: request.value)
-            return await mutate(request, path: EtcdGateway.putPath, body: body) { _ throws(EtcdGateway.Malformed) in true }
+            return .success((EtcdGateway.putPath, EtcdGateway.putBody(key: key, value: request.value)))
         case "cas":
             guard let pair = request.value.arrayValue, pair.count == 2 else {
-                return ClientResponse(type: .fail, value: request.value, error: "cas needs [expected, new]")
+                return .failure(Refusal(message: "cas needs [expected, new]"))
             }
-            let body = EtcdGateway.casBody(key: key, expected: pair[0], new: pair[1])
-            return await mutate(request, path: EtcdGateway.txnPath, body: body) { text throws(EtcdGateway.Malformed) in
-                try EtcdGateway.txnSucceeded(text)
-            }
+            return .success((EtcdGateway.txnPath, EtcdGateway.casBody(key: key, expected: pair[0], new: pair[1])))
         default:
-            return ClientResponse(type: .fail, value: request.value, error: "etcd client: unsupported operation '\(request.f)'")
+            return .failure(Refusal(message: "etcd client: unsupported operation '\(request.f)'"))
         }
     }
 
     /// Nothing to release: the connection pool belongs to the factory.
     public func close() async {}
 
-    private func read(_ request: ClientRequest, key: String) async -> ClientResponse {
-        let body = EtcdGateway.rangeBody(key: key, serializable: serializableReads)
-        switch await post(EtcdGateway.rangePath, body: body) {
+    private func read(_ path: String, body: String) async -> ClientResponse {
+        switch await post(path, body: body) {
         case .answer(let status, let text) where status == 200:
             do throws(EtcdGateway.Malformed) {
                 return ClientResponse(type: .ok, value: try EtcdGateway.rangeValue(text))

@@ -1,6 +1,8 @@
 import Control
+import Systems
 
-/// How etcd is deployed on the nodes: which binary, which ports, and how long to wait.
+/// How etcd is deployed on the nodes and read by its clients: which binary, which ports, how
+/// long to wait, and whether reads are linearizable.
 ///
 /// The defaults match Debian's `etcd-server` package (etcd 3.4) and etcd's standard
 /// ports. Every path on a node lives under `<node.dataDir>/etcd` (see ``EtcdLayout``).
@@ -25,8 +27,12 @@ public struct EtcdConfig: Sendable, Hashable {
     public var sudo: Bool
     /// Extra command-line flags for etcd (e.g. `--snapshot-count=100`).
     public var extraArgs: [String]
-    /// The cluster token; distinct tokens keep two clusters from joining by mistake.
-    public var clusterToken: String
+    /// The cluster token (`--initial-cluster-token`); nil: a fresh one for every ``EtcdSystem``
+    /// value, so members of an earlier run can never join or be mistaken for this run's.
+    public var clusterToken: String?
+    /// Whether clients read serializably (`db.reads: serializable`: from the member's local
+    /// state, may be stale) instead of linearizably (the default).
+    public var serializableReads: Bool
 
     /// Where Debian's `etcd-server` package installs etcd.
     public static let debianBinaryPath = "/usr/bin/etcd"
@@ -45,7 +51,7 @@ public struct EtcdConfig: Sendable, Hashable {
         binaryPath: String = EtcdConfig.debianBinaryPath, clientPort: Int = 2379, peerPort: Int = 2380,
         listenAddress: String = "0.0.0.0", healthTimeoutSeconds: Double = 30, commandTimeoutSeconds: Double = 20,
         uploadTimeoutSeconds: Double = 120, libfaketimePath: String? = nil, sudo: Bool = true,
-        extraArgs: [String] = [], clusterToken: String = "schism"
+        extraArgs: [String] = [], clusterToken: String? = nil, serializableReads: Bool = false
     ) {
         self.binaryPath = binaryPath
         self.clientPort = clientPort
@@ -58,6 +64,7 @@ public struct EtcdConfig: Sendable, Hashable {
         self.sudo = sudo
         self.extraArgs = extraArgs
         self.clusterToken = clusterToken
+        self.serializableReads = serializableReads
     }
 
     /// `http://host:port`, with IPv6 literals in brackets.

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Control
+import Systems
 import Foundation
 import NIOCore
 

@@ -1,4 +1,5 @@
 import Control
+import Systems
 
 /// Where etcd's files live on one node; every path is under `<node.dataDir>/etcd`.
 ///

@@ -1,39 +1,58 @@
 import Basics
 import Config
 import Foundation
+import Systems
 
-/// etcd in the systems registry: `db.system: etcd`, with fields `binary` and `reads`.
+/// The `etcd` system: reads `db.binary` and `db.reads` and makes etcd's lifecycle and clients.
+///
+/// ```yaml
+/// db:
+///   system: etcd
+///   binary: /usr/bin/etcd      # the etcd on the controller, uploaded to every node (default)
+///   reads: linearizable        # or serializable (may be stale; the run says so)
+/// ```
 public struct EtcdPlugin: SystemPlugin {
+    /// The fields of `db:` this plug-in reads (besides `system`).
+    public static let fields = ["binary", "reads"]
+
     public init() {}
 
+    /// `etcd`.
     public var name: String { "etcd" }
 
-    public var summary: String { "etcd 3 (Debian's etcd-server), one member per node, clients over the v3 JSON gateway" }
+    public var summary: String { "etcd 3.x (Debian's etcd-server), a register over its v3 JSON gateway" }
 
+    /// Its client reads, writes and compares-and-sets single keys.
     public var workloadKinds: Set<String> { ["register"] }
 
+    /// Reads `binary` and `reads`; refuses unknown fields and a missing or non-executable binary.
     public func configure(_ db: ConfigSection) throws(ConfigError) -> ConfiguredSystem {
-        var binary = EtcdConfig.debianBinaryPath
-        var serializable = false
+        var config = EtcdConfig()
         var binaryField: ConfigField?
-        try db.forEach(skipping: ["system"]) { f throws(ConfigError) in
-            switch f.name {
+        try db.forEach(skipping: ["system"]) { field throws(ConfigError) in
+            switch field.name {
             case "binary":
-                binary = try f.string()
-                binaryField = f
-            case "reads": serializable = try f.choice(["linearizable", "serializable"]) == "serializable"
-            default: throw f.unknown(expected: ["system", "binary", "reads"])
+                config.binaryPath = try field.string()
+                binaryField = field
+            case "reads":
+                config.serializableReads = try field.choice(["linearizable", "serializable"]) == "serializable"
+            default:
+                throw field.unknown(expected: Self.fields)
             }
         }
-        guard FileManager.default.isExecutableFile(atPath: binary) else {
-            let message = "no etcd binary at \(binary); install Debian's etcd-server (apt-get install etcd-server) or set db.binary"
-            throw binaryField?.fail(message) ?? ConfigError(file: db.file, line: db.node.line, field: "db.binary", message: message)
+        guard FileManager.default.isExecutableFile(atPath: config.binaryPath) else {
+            let message =
+                "no executable etcd at \(config.binaryPath); "
+                + "install Debian's etcd-server (apt-get install etcd-server) or set db.binary"
+            throw binaryField?.fail(message)
+                ?? ConfigError(file: db.file, line: db.node.line, field: db.path.isEmpty ? "binary" : db.path + ".binary", message: message)
         }
-        let config = EtcdConfig(binaryPath: binary)
-        let reads = serializable
         return ConfiguredSystem(
-            system: EtcdDatabase(config: config, serializableReads: serializable),
-            settings: ["binary": .string(binary), "reads": .string(serializable ? "serializable" : "linearizable")],
-            makeClients: { EtcdClientFactory(config: config, serializableReads: reads) })
+            system: EtcdSystem(config: config),
+            settings: [
+                "binary": .string(config.binaryPath),
+                "reads": .string(config.serializableReads ? "serializable" : "linearizable"),
+            ],
+            makeClients: { [config] in EtcdClientFactory(config: config) })
     }
 }

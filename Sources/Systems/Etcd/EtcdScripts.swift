@@ -1,4 +1,5 @@
 import Control
+import Systems
 
 /// The shell scripts that install, start, signal and remove etcd on one node.
 ///
@@ -24,12 +25,20 @@ public struct EtcdScripts: Sendable {
 
     private func q(_ s: String) -> String { ShellQuote.quote(s) }
 
-    /// Shell functions shared by every script: `is_ours PID`, `fail MESSAGE [STATUS]`, `pid`.
+    /// Shell functions shared by every script: `is_ours PID`, `gone PID`, `listeners PORT`
+    /// (socket inodes listening on PORT in the node's network namespace), `owns_port PID PORT`
+    /// (PID holds every one of them), `fail MESSAGE [STATUS]`; and `pid` from the pidfile.
     var prelude: String {
         """
         bin=\(q(layout.binary)); pidfile=\(q(layout.pidFile)); log=\(q(layout.log))
         is_ours() { [ -n "$1" ] && [ -r "/proc/$1/cmdline" ] && [ "$(tr '\\000' '\\n' < "/proc/$1/cmdline" 2>/dev/null | head -n 1)" = "$bin" ]; }
         gone() { [ ! -d "/proc/$1" ] || grep -q '^[0-9]* (.*) Z' "/proc/$1/stat" 2>/dev/null; }
+        listeners() { awk -v p="$(printf ':%04X' "$1")" '$4 == "0A" && substr($2, length($2) - 4) == p { print $10 }' /proc/net/tcp /proc/net/tcp6 2>/dev/null; }
+        owns_port() {
+          inodes=$(listeners "$2"); [ -n "$inodes" ] || return 1
+          fds=$(ls -l "/proc/$1/fd" 2>/dev/null)
+          for i in $inodes; do case "$fds" in *"socket:[$i]"*) ;; *) return 1 ;; esac; done
+        }
         fail() { echo "$1" >&2; if [ -f "$log" ]; then echo "--- $log (last \(Self.logTailLines) lines) ---" >&2; tail -n \(Self.logTailLines) "$log" >&2; fi; exit "${2:-1}"; }
         pid=$(cat "$pidfile" 2>/dev/null || true)
 
@@ -56,11 +65,12 @@ public struct EtcdScripts: Sendable {
             "--initial-advertise-peer-urls", config.peerURL(node),
             "--initial-cluster", initial,
             "--initial-cluster-state", "new",
-            "--initial-cluster-token", config.clusterToken,
-        ] + config.extraArgs
+        ] + (config.clusterToken.map { ["--initial-cluster-token", $0] } ?? []) + config.extraArgs
     }
 
-    /// Starts etcd as a daemon unless our etcd already runs; prints its PID.
+    /// Starts etcd as a daemon unless our etcd already runs; prints its PID once that process
+    /// listens on the client port (so a start that dies at once, e.g. on a bad flag or a port
+    /// held by another process, fails here, not at the health deadline).
     ///
     /// The daemon is `setsid sh -c 'echo $$ >pidfile; exec env … etcd …'`, so the pidfile
     /// holds etcd's own PID. Under `faketime`, libfaketime is found on the node and preloaded
@@ -89,13 +99,13 @@ public struct EtcdScripts: Sendable {
         s += " >> \"$log\" 2>&1 < /dev/null &\n"
         s += """
             i=0
-            while [ $i -lt 100 ]; do
+            while [ $i -lt 200 ]; do
               pid=$(cat "$pidfile" 2>/dev/null || true)
-              if is_ours "$pid"; then echo "$pid"; exit 0; fi
+              if is_ours "$pid" && owns_port "$pid" \(config.clientPort); then echo "$pid"; exit 0; fi
               if [ -n "$pid" ] && gone "$pid"; then fail "etcd exited right after starting (pid $pid)" 4; fi
               sleep 0.05; i=$((i+1))
             done
-            fail "etcd did not start within 5 s (pidfile: '$pid')" 4
+            fail "etcd did not listen on port \(config.clientPort) within 10 s (pidfile: '$pid')" 4
 
             """
         return s
@@ -139,6 +149,33 @@ public struct EtcdScripts: Sendable {
     /// Kills our etcd if it runs, then removes every file etcd had on the node.
     public func wipe() -> String {
         prelude + killBody + "rm -rf \(q(layout.root)) \(q(layout.faketimeFile))\n"
+    }
+
+    /// Fails unless the pidfile names `pid`, that process runs our binary, and it holds every
+    /// listening socket on etcd's client and peer ports in the node's network namespace
+    /// (from `/proc/net/tcp*` and `/proc/PID/fd`); on failure it names the port's holder.
+    public func verify(pid: String) -> String {
+        prelude + """
+            holders() {
+              inodes=$(listeners "$1"); [ -n "$inodes" ] || { echo "nothing listens on port $1"; return; }
+              for i in $inodes; do
+                for d in /proc/[0-9]*; do
+                  if ls -l "$d/fd" 2>/dev/null | grep -q "socket:\\[$i\\]"; then
+                    echo "port $1 is held by pid ${d#/proc/} ($(tr '\\000' ' ' < "$d/cmdline" 2>/dev/null | cut -c1-300))"; continue 2
+                  fi
+                done
+                echo "port $1 is held by a process this node does not show"
+              done
+            }
+            expected=\(q(pid))
+            for port in \(config.clientPort) \(config.peerPort); do
+              owns_port "$expected" "$port" || fail "not the etcd this setup started (pid $expected): $(holders "$port"); a daemon left by an earlier run may still answer: stop it, then run again" 7
+            done
+            [ "$pid" = "$expected" ] || fail "the pidfile names '$pid', not the etcd this setup started (pid $expected)" 7
+            is_ours "$pid" || fail "etcd (pid $pid) that this setup started no longer runs" 7
+            echo "verified $pid"
+
+            """
     }
 
     /// Whether our etcd runs: prints `running PID`, `paused PID` or `stopped`.

@@ -1,8 +1,11 @@
 import Basics
+import Control
+import Foundation
 import Histories
+import Systems
 import Testing
 
-@testable import Systems
+@testable import Etcd
 
 /// The gateway's JSON bodies and answers, and the fail/info rules, without a server.
 @Suite
@@ -46,5 +49,38 @@ struct EtcdGatewayTests {
         #expect(EtcdOutcome.failureType(isRead: false, definite: true) == .fail)
         #expect(EtcdOutcome.failureType(isRead: true, definite: false) == .fail)
         #expect(EtcdOutcome.formatSeconds(1) == "1s" && EtcdOutcome.formatSeconds(0.5) == "0.5s")
+    }
+
+    @Test("every key the client sends is under the run's prefix; values are unchanged")
+    func keyPrefix() async throws {
+        let factory = EtcdClientFactory()
+        let made = try factory.makeClient(
+            node: NodeConfig(name: "n1", host: "127.0.0.1"), options: ClientOptions(timeoutSeconds: 1, keyPrefix: "run7/"))
+        await factory.shutdown()
+        let client = try #require(made as? EtcdClient)
+        /// The decoded keys in a gateway body, at `paths` (each a list of object keys and array indices).
+        func keys(_ request: ClientRequest, _ paths: [[String]]) throws -> [String] {
+            let body = try JSONValue.parse(try client.gatewayRequest(request).get().body)
+            return try paths.map { path in
+                var v = body
+                for step in path {
+                    switch v {
+                    case .array(let items): v = try #require(Int(step).flatMap { items.indices.contains($0) ? items[$0] : nil })
+                    case .object(let fields): v = try #require(fields[step])
+                    default: Issue.record("no \(step) in \(v)")
+                    }
+                }
+                let encoded = try #require(v.stringValue)
+                let data = try #require(Data(base64Encoded: encoded))
+                return String(decoding: data, as: UTF8.self)
+            }
+        }
+        #expect(try keys(ClientRequest(f: "read", key: "k1", value: .null), [["key"]]) == ["run7/k1"])
+        #expect(try keys(ClientRequest(f: "write", key: "k1", value: 5), [["key"]]) == ["run7/k1"])
+        #expect(try keys(ClientRequest(f: "write", key: "k1", value: 5), [["value"]]) == ["5"])
+        let cas = ClientRequest(f: "cas", key: "k1", value: [5, 6])
+        #expect(try keys(cas, [["compare", "0", "key"], ["success", "0", "requestPut", "key"]]) == ["run7/k1", "run7/k1"])
+        #expect(try keys(cas, [["compare", "0", "value"], ["success", "0", "requestPut", "value"]]) == ["5", "6"])
+        #expect(throws: EtcdClient.Refusal.self) { try client.gatewayRequest(ClientRequest(f: "txn", key: nil, value: [])).get() }
     }
 }

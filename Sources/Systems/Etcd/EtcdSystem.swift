@@ -1,36 +1,43 @@
 import Control
 import Foundation
+import Systems
 
 /// etcd as a system under test: uploaded to every node, run as a daemon, killed and paused by PID.
 ///
-/// `setup` uploads the binary from the controller to `<dataDir>/etcd/etcd` on each node,
-/// starts one member per node (`--initial-cluster` of all nodes by their hosts) and waits
-/// until every member answers `/health`. Nodes with `clock: faketime` run etcd under
-/// libfaketime, although etcd, a Go program, reads the clock without libc and so does not
-/// see fake time (``readsClockThroughLibc(binaryPath:)``). See docs/databases.md.
-public struct EtcdDatabase: KillableSystem, PausableSystem {
-    /// The deployment settings.
+/// `setup` is Jepsen's `cycle!`: it first tears down whatever an earlier run left (a daemon
+/// found by its pidfile and verified to run our binary, and all its data), then uploads the
+/// binary from the controller to `<dataDir>/etcd/etcd` on each node, starts one member per node
+/// (`--initial-cluster` of all nodes by their hosts, a cluster token fresh for this value), waits
+/// until every member answers `/health`, and finally verifies that the processes listening on
+/// etcd's ports are the ones it just started. Nodes with `clock: faketime` run etcd under
+/// libfaketime, although etcd, a Go program, reads the clock without libc and so does not see
+/// fake time (``readsTimeThroughLibc``). See docs/databases.md.
+public struct EtcdSystem: KillableSystem, PausableSystem {
+    /// The deployment settings; `clusterToken` is never nil here.
     public let config: EtcdConfig
 
-    /// Whether the run's clients read serializably (for the run's notes).
-    public let serializableReads: Bool
-
-    /// Creates the lifecycle for `config`.
-    public init(config: EtcdConfig = EtcdConfig(), serializableReads: Bool = false) {
-        self.config = config
-        self.serializableReads = serializableReads
-    }
-
-    /// False for a Go binary (etcd is one): Go reads the clock through the vDSO.
-    public var readsTimeThroughLibc: Bool? { Self.readsClockThroughLibc(binaryPath: config.binaryPath) }
-
-    /// The note that stale reads are expected when reads are serializable.
-    public var notes: [String] {
-        serializableReads ? ["Reads are serializable: etcd may answer them from a stale member, so stale reads are expected to be found."] : []
+    /// Creates the lifecycle for `config`; a nil cluster token becomes a fresh one.
+    public init(config: EtcdConfig = EtcdConfig()) {
+        var c = config
+        c.clusterToken = config.clusterToken ?? "schism-\(UUID().uuidString.prefix(8).lowercased())"
+        self.config = c
     }
 
     /// `etcd`.
     public var name: String { "etcd" }
+
+    /// False for a Go binary (etcd is one: Go reads the time through the vDSO); nil when the
+    /// binary cannot be read.
+    public var readsTimeThroughLibc: Bool? {
+        FileManager.default.isReadableFile(atPath: config.binaryPath) ? !GoBinary.isGoProgram(path: config.binaryPath) : nil
+    }
+
+    /// The stale-reads warning when reads are serializable.
+    public var notes: [String] {
+        config.serializableReads
+            ? ["Reads are serializable: etcd may answer them from a stale member, so stale reads are expected to be found."]
+            : []
+    }
 
     /// The path of the libfaketime timestamp file on `node` (`<dataDir>/faketime`).
     ///
@@ -39,13 +46,6 @@ public struct EtcdDatabase: KillableSystem, PausableSystem {
     /// re-read it on every clock call. Setup creates it with `+0`; teardown removes it.
     public static func faketimeFile(for node: NodeConfig) -> String {
         EtcdLayout(node: node).faketimeFile
-    }
-
-    /// Whether a clock fault made with libfaketime can reach the program at `binaryPath`.
-    ///
-    /// False for Go programs (etcd among them): they read the time through the vDSO.
-    public static func readsClockThroughLibc(binaryPath: String) -> Bool {
-        !GoBinary.isGoProgram(path: binaryPath)
     }
 
     /// The version printed by `etcd --version` on the controller (e.g. `3.4.23`).
@@ -65,23 +65,33 @@ public struct EtcdDatabase: KillableSystem, PausableSystem {
             detail: result.stdoutText + result.stderrText)
     }
 
-    /// Uploads and starts etcd on every node, then waits until every member is healthy.
+    /// Tears down what an earlier run left, uploads and starts etcd on every node, waits until
+    /// every member is healthy, and verifies that the members answering are the ones it started.
     public func setup(_ cluster: TestCluster) async throws(SystemError) {
         guard FileManager.default.isExecutableFile(atPath: config.binaryPath) else {
             throw SystemError(
                 node: "controller",
                 message: "no executable etcd at \(config.binaryPath) on the controller; "
-                    + "install Debian's etcd-server or set the binary path")
+                    + "install Debian's etcd-server (apt-get install etcd-server) or set db.binary")
         }
-        try await forEachNode(cluster) { node throws(SystemError) in
-            let scripts = EtcdScripts(config: config, node: node)
+        try await teardown(cluster)
+        let started = try await cluster.forEachNode { node throws(SystemError) -> String in
+            let scripts = scripts(node)
             try await run(scripts.prepare(resetClock: node.clock == .faketime), on: node, in: cluster, doing: "preparing")
             try await upload(to: node, in: cluster)
-            try await run(scripts.start(node: node, cluster: cluster.nodes), on: node, in: cluster, doing: "starting etcd")
+            return try await run(scripts.start(node: node, cluster: cluster.nodes), on: node, in: cluster, doing: "starting etcd")
+                .trimmingCharacters(in: .whitespacesAndNewlines)
         }
-        try await EtcdHealth(config: config).waitHealthy(cluster.nodes) { node in
-            await diagnose(node, in: cluster)
+        try await waitHealthy(cluster.nodes, in: cluster)
+        try await cluster.forEachNode { node throws(SystemError) in
+            try await verifyServing(node, pid: started[node.name] ?? "", in: cluster)
         }
+    }
+
+    /// Fails unless etcd on `node` runs as `pid` and that process holds etcd's client and peer
+    /// ports, so a daemon an earlier run left (that setup could not identify) is never reused.
+    public func verifyServing(_ node: NodeConfig, pid: String, in cluster: TestCluster) async throws(SystemError) {
+        try await run(scripts(node).verify(pid: pid), on: node, in: cluster, doing: "verifying the started etcd")
     }
 
     /// Kills etcd on every node (by its PID) and removes its binary, data, log and faketime file.
@@ -89,8 +99,8 @@ public struct EtcdDatabase: KillableSystem, PausableSystem {
     /// Works after a partial setup and when called twice; a node that cannot be reached
     /// makes it fail after trying every other node.
     public func teardown(_ cluster: TestCluster) async throws(SystemError) {
-        try await forEachNode(cluster) { node throws(SystemError) in
-            try await run(EtcdScripts(config: config, node: node).wipe(), on: node, in: cluster, doing: "tearing down")
+        try await cluster.forEachNode { node throws(SystemError) in
+            try await run(scripts(node).wipe(), on: node, in: cluster, doing: "tearing down")
         }
     }
 
@@ -119,31 +129,5 @@ public struct EtcdDatabase: KillableSystem, PausableSystem {
         } catch {
             throw SystemError(error, doing: "uploading \(config.binaryPath) to \(target)")
         }
-    }
-
-    /// Runs `body` for every node at once; throws one error naming every node that failed.
-    func forEachNode(
-        _ cluster: TestCluster, _ body: @escaping @Sendable (NodeConfig) async throws(SystemError) -> Void
-    ) async throws(SystemError) {
-        let failures = await withTaskGroup(of: SystemError?.self) { group in
-            for node in cluster.nodes {
-                group.addTask {
-                    do throws(SystemError) {
-                        try await body(node)
-                        return nil
-                    } catch {
-                        return error
-                    }
-                }
-            }
-            var all: [SystemError] = []
-            for await case let failure? in group { all.append(failure) }
-            return all.sorted { ($0.node ?? "") < ($1.node ?? "") }
-        }
-        guard let first = failures.first else { return }
-        if failures.count == 1 { throw first }
-        throw SystemError(
-            node: nil, message: "failed on \(failures.count) nodes",
-            detail: failures.map(\.description).joined(separator: "\n"))
     }
 }

@@ -1,4 +1,5 @@
 import Control
+import Etcd
 import Systems
 import Foundation
 import Histories
@@ -20,8 +21,8 @@ struct EtcdUnitTests {
         #expect(l.data == "/var/lib/schism/node/etcd/data")
         #expect(l.log == "/var/lib/schism/node/etcd/etcd.log")
         #expect(l.pidFile == "/var/lib/schism/node/etcd/etcd.pid")
-        #expect(EtcdDatabase.faketimeFile(for: node) == "/var/lib/schism/node/faketime")
-        #expect(EtcdDatabase().logFiles(on: node) == ["/var/lib/schism/node/etcd/etcd.log"])
+        #expect(EtcdSystem.faketimeFile(for: node) == "/var/lib/schism/node/faketime")
+        #expect(EtcdSystem().logFiles(on: node) == ["/var/lib/schism/node/etcd/etcd.log"])
     }
 
     @Test("the command line names every member by its host")
@@ -61,7 +62,7 @@ struct EtcdUnitTests {
         for script in [
             scripts.start(node: node, cluster: cluster), scripts.start(node: faked, cluster: cluster), scripts.kill(),
             scripts.wipe(), scripts.signal(pause: true), scripts.signal(pause: false), scripts.status(),
-            scripts.prepare(resetClock: true), scripts.logTail(),
+            scripts.prepare(resetClock: true), scripts.logTail(), scripts.verify(pid: "123"),
         ] {
             let r = try await LocalRemote().exec(RemoteCommand(argv: ["sh", "-n", "-c", script], timeoutSeconds: 10))
             #expect(r.succeeded, "\(r.stderrText)\n\(script)")
@@ -72,16 +73,17 @@ struct EtcdUnitTests {
     func goDetection() throws {
         try #require(FileManager.default.isExecutableFile(atPath: EtcdConfig.debianBinaryPath), "etcd-server not installed")
         #expect(GoBinary.isGoProgram(path: EtcdConfig.debianBinaryPath))
-        #expect(!EtcdDatabase.readsClockThroughLibc(binaryPath: EtcdConfig.debianBinaryPath))
-        #expect(EtcdDatabase.readsClockThroughLibc(binaryPath: "/bin/sh"))
+        #expect(EtcdSystem().readsTimeThroughLibc == false)
+        #expect(EtcdSystem(config: EtcdConfig(binaryPath: "/bin/sh")).readsTimeThroughLibc == true)
+        #expect(EtcdSystem(config: EtcdConfig(binaryPath: "/nonexistent/etcd")).readsTimeThroughLibc == nil)
         #expect(!GoBinary.isGoProgram(path: "/nonexistent/etcd"))
     }
 
     @Test("version() reports etcd's version from the controller's binary")
     func version() async throws {
-        let v = try await EtcdDatabase().version()
+        let v = try await EtcdSystem().version()
         #expect(v.split(separator: ".").count == 3, "\(v)")
-        let missing = EtcdDatabase(config: EtcdConfig(binaryPath: "/nonexistent/etcd"))
+        let missing = EtcdSystem(config: EtcdConfig(binaryPath: "/nonexistent/etcd"))
         await #expect(throws: SystemError.self) { try await missing.version() }
     }
 

@@ -8,10 +8,10 @@ import Testing
     import Glibc
 #endif
 
-/// The suite cluster of the etcd integration tests: `dbtest`, 3 nodes on 10.77.193.0/24.
+/// The suite cluster of the etcd integration tests: `etcdtest`, 3 nodes on 10.77.199.0/24.
 /// Removing it kills every process left in its namespaces by PID, so no etcd outlives the suite.
 enum EtcdClusterFixture {
-    static let spec = ClusterSpec(name: "dbtest", netIndex: 193, nodeCount: 3)
+    static let spec = ClusterSpec(name: "etcdtest", netIndex: 199, nodeCount: 3)
 
     /// The suite's nodes file (inside a test of a suite with this cluster).
     static func current() throws -> NodesFile { try LocalClusterTrait.nodes() }
@@ -19,7 +19,7 @@ enum EtcdClusterFixture {
 
 extension Trait where Self == LocalClusterTrait {
     /// Runs the suite against a fresh local cluster of EtcdClusterFixture.spec.
-    static var dbtestCluster: LocalClusterTrait { .localCluster(EtcdClusterFixture.spec) }
+    static var etcdtestCluster: LocalClusterTrait { .localCluster(EtcdClusterFixture.spec) }
 }
 
 /// Tests that create namespaces need root; elsewhere they are skipped with this reason.

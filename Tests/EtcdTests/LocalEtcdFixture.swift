@@ -1,4 +1,5 @@
 import Control
+import Etcd
 import Systems
 import Foundation
 import Testing
@@ -9,7 +10,7 @@ import Testing
 
 /// One etcd process on 127.0.0.1 for a whole suite, in a temp folder, on random free ports.
 ///
-/// Started through ``EtcdDatabase`` with the local backend (no root, no sudo) and removed
+/// Started through ``EtcdSystem`` with the local backend (no root, no sudo) and removed
 /// after the suite's last test, also when tests fail: teardown kills it by its pidfile's
 /// PID, and if that fails, the fixture sends SIGKILL to that PID itself (after checking it
 /// still runs our binary) and deletes the folder.
@@ -18,7 +19,7 @@ struct LocalEtcdFixture: SuiteTrait, TestScoping {
     struct Context: Sendable {
         let node: NodeConfig
         let cluster: TestCluster
-        let database: EtcdDatabase
+        let database: EtcdSystem
         let config: EtcdConfig
     }
 
@@ -33,7 +34,7 @@ struct LocalEtcdFixture: SuiteTrait, TestScoping {
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         // Free ports can be taken between the probe and etcd's bind by anything else running
         // on this machine; a start that fails that way is tried again on new ports (3 tries).
-        var setup: (EtcdConfig, NodeConfig, TestCluster, EtcdDatabase)?
+        var setup: (EtcdConfig, NodeConfig, TestCluster, EtcdSystem)?
         var lastError: (any Error)?
         for _ in 0..<3 where setup == nil {
             let ports = try freePorts(2)
@@ -42,7 +43,7 @@ struct LocalEtcdFixture: SuiteTrait, TestScoping {
                 sudo: false, clusterToken: "schism-dbtest-\(ports[0])")
             let node = NodeConfig(name: "local", host: "127.0.0.1", dataDir: dir)
             let cluster = TestCluster(nodes: [node], remotes: RemoteSet(remotes: [LocalRemote(node: "local")]))
-            let database = EtcdDatabase(config: config)
+            let database = EtcdSystem(config: config)
             do {
                 try await database.setup(cluster)
                 setup = (config, node, cluster, database)

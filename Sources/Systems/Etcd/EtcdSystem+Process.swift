@@ -1,8 +1,9 @@
 import Foundation
 import Control
+import Systems
 
 /// Killing, starting, pausing and resuming one member, always by the PID in its pidfile.
-extension EtcdDatabase {
+extension EtcdSystem {
     /// Sends SIGKILL to etcd on `node` and waits until it is gone (a no-op when it is not running).
     public func kill(_ node: NodeConfig, in cluster: TestCluster) async throws(SystemError) {
         try await run(scripts(node).kill(), on: node, in: cluster, doing: "killing etcd")
@@ -10,9 +11,9 @@ extension EtcdDatabase {
 
     /// Starts etcd on `node` again with the same command line, keeping its data.
     ///
-    /// Returns once the process runs (a no-op when it already does); it does not wait for
-    /// the member to rejoin, which cannot happen while it is partitioned away. Use
-    /// ``waitHealthy(_:in:)`` for that.
+    /// Returns once the process listens on the client port (a no-op when it already runs); it
+    /// does not wait for the member to rejoin, which cannot happen while it is partitioned
+    /// away. Use ``waitHealthy(_:in:)`` for that.
     public func start(_ node: NodeConfig, in cluster: TestCluster) async throws(SystemError) {
         try await run(scripts(node).start(node: node, cluster: cluster.nodes), on: node, in: cluster, doing: "starting etcd")
     }
@@ -44,28 +45,12 @@ extension EtcdDatabase {
         EtcdScripts(config: config, node: node)
     }
 
-    /// Runs a script on `node`; a non-zero exit becomes an error with the script's stderr
-    /// (which includes the log's tail) as detail.
+    /// Runs a script on `node` (through sudo when configured), bounded by the command timeout.
     @discardableResult
     func run(_ script: String, on node: NodeConfig, in cluster: TestCluster, doing what: String)
         async throws(SystemError) -> String
     {
-        let remote = try cluster.remote(node)
-        let command = RemoteCommand(script: script, timeoutSeconds: config.commandTimeoutSeconds, sudo: config.sudo)
-        let result: ExecResult
-        do {
-            result = try await remote.exec(command)
-        } catch {
-            throw SystemError(error, doing: what)
-        }
-        guard result.succeeded else {
-            let firstLine = result.stderrText.split(separator: "\n").first.map(String.init) ?? "no message"
-            throw SystemError(
-                node: node.name,
-                message: "\(what) failed (exit \(result.exitStatus)): \(firstLine)",
-                detail: result.stderrText.trimmingCharacters(in: .whitespacesAndNewlines))
-        }
-        return result.stdoutText
+        try await cluster.run(script, on: node, doing: what, timeoutSeconds: config.commandTimeoutSeconds, sudo: config.sudo)
     }
 
     /// What we know about a member that is not healthy: its process state and its log's tail.

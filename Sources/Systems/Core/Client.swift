@@ -70,8 +70,7 @@ public struct ClientOptions: Sendable, Hashable {
 }
 
 extension ClientFactory {
-    /// Releases nothing: the default for factories without shared resources.
-    ///
-    /// The default does nothing; ``EtcdClientFactory`` closes its shared HTTP client.
+    /// Releases nothing: the default for factories without shared resources (a pool of
+    /// connections shared by the clients is one that needs its own `shutdown`).
     public func shutdown() async {}
 }

@@ -1,12 +1,13 @@
 import Cluster
 import Control
+import Etcd
 import Systems
 import Foundation
 import Histories
 import Testing
 
 /// etcd's lifecycle on a real 3-node local cluster (needs root).
-@Suite(.serialized, .enabled(if: isRoot, needsRootReason), .dbtestCluster)
+@Suite(.serialized, .enabled(if: isRoot, needsRootReason), .etcdtestCluster)
 struct EtcdClusterTests {
     /// n1 and n2 keep their own clock, n3 runs under libfaketime.
     func testCluster() throws -> TestCluster {
@@ -25,15 +26,20 @@ struct EtcdClusterTests {
 
     /// Runs `body` between setup and teardown; tears down (and closes connections) also on failure.
     func withEtcd(
-        _ database: EtcdDatabase, _ cluster: TestCluster, _ body: () async throws -> Void
+        _ database: EtcdSystem, _ cluster: TestCluster, _ body: () async throws -> Void
     ) async throws {
-        var failure: (any Error)?
-        do {
+        try await tearingDown(database, cluster) {
             try await database.setup(cluster)
             try await body()
-        } catch {
-            failure = error
         }
+    }
+
+    /// Runs `body`, then tears `database` down and closes connections, also when `body` fails.
+    func tearingDown(
+        _ database: EtcdSystem, _ cluster: TestCluster, after body: () async throws -> Void
+    ) async throws {
+        var failure: (any Error)?
+        do { try await body() } catch { failure = error }
         do { try await database.teardown(cluster) } catch { failure = failure ?? error }
         await cluster.remotes.closeAll()
         if let failure { throw failure }
@@ -42,7 +48,7 @@ struct EtcdClusterTests {
     @Test("setup, replicated writes, kill and start, pause and resume, logs, faketime, teardown")
     func lifecycle() async throws {
         let cluster = try testCluster()
-        let db = EtcdDatabase(config: EtcdConfig(healthTimeoutSeconds: 30))
+        let db = EtcdSystem(config: EtcdConfig(healthTimeoutSeconds: 30))
         let (n1, n2, n3) = (try node("n1", cluster), try node("n2", cluster), try node("n3", cluster))
         var pids: [String: Int32] = [:]
         let factory = EtcdClientFactory()
@@ -85,9 +91,9 @@ struct EtcdClusterTests {
             // n3 runs under libfaketime with the timestamp file; n1 does not.
             let env3 = try await environment(of: n3, in: cluster, db: db)
             #expect(env3.contains { $0.hasPrefix("LD_PRELOAD=") && $0.contains("libfaketime") }, "\(env3)")
-            #expect(env3.contains("FAKETIME_TIMESTAMP_FILE=\(EtcdDatabase.faketimeFile(for: n3))"))
+            #expect(env3.contains("FAKETIME_TIMESTAMP_FILE=\(EtcdSystem.faketimeFile(for: n3))"))
             #expect(env3.contains("FAKETIME_NO_CACHE=1"))
-            let clock = try await cluster.remote(n3).runScript("cat \(EtcdDatabase.faketimeFile(for: n3))")
+            let clock = try await cluster.remote(n3).runScript("cat \(EtcdSystem.faketimeFile(for: n3))")
             #expect(clock == "+0\n")
             #expect(!(try await environment(of: n1, in: cluster, db: db)).contains { $0.hasPrefix("LD_PRELOAD=") })
 
@@ -130,7 +136,7 @@ struct EtcdClusterTests {
     @Test("a member that cannot start fails setup with its node and log; teardown still cleans up")
     func failedSetup() async throws {
         let cluster = try testCluster()
-        let db = EtcdDatabase(config: EtcdConfig(healthTimeoutSeconds: 5, extraArgs: ["--no-such-flag"]))
+        let db = EtcdSystem(config: EtcdConfig(healthTimeoutSeconds: 5, extraArgs: ["--no-such-flag"]))
         let error = await #expect(throws: SystemError.self) { try await db.setup(cluster) }
         #expect(error?.description.contains("etcd exited right after starting") == true, "\(String(describing: error))")
         #expect(error?.description.contains("no-such-flag") == true, "\(String(describing: error))")
@@ -151,7 +157,7 @@ struct EtcdClusterTests {
         let initial = [n1, n2].map { "\($0.name)=\(config.peerURL($0))" }.joined(separator: ",")
         var lonely = config
         lonely.extraArgs = ["--initial-cluster", initial]
-        let db = EtcdDatabase(config: lonely)
+        let db = EtcdSystem(config: lonely)
         let solo = TestCluster(nodes: [n1], remotes: cluster.remotes)
         let start = ContinuousClock.now
         let error = await #expect(throws: SystemError.self) { try await db.setup(solo) }
@@ -166,8 +172,79 @@ struct EtcdClusterTests {
         await cluster.remotes.closeAll()
     }
 
+    @Test("setup after a crashed run ends the old daemons by PID, wipes their data and verifies the new members")
+    func setupAfterCrash() async throws {
+        let cluster = try testCluster()
+        let n1 = try node("n1", cluster)
+        let old = EtcdSystem(config: EtcdConfig(healthTimeoutSeconds: 30))
+        let new = EtcdSystem(config: EtcdConfig(healthTimeoutSeconds: 30))
+        let oldToken = try #require(old.config.clusterToken)
+        let newToken = try #require(new.config.clusterToken)
+        try await tearingDown(new, cluster) {
+            try await old.setup(cluster)
+            let factory = EtcdClientFactory()
+            let writer = try factory.makeClient(node: n1, options: ClientOptions(timeoutSeconds: 2, keyPrefix: "run-old/"))
+            #expect(await writer.invoke(ClientRequest(f: "write", key: "r", value: 3)).type == .ok)
+            #expect(await writer.invoke(ClientRequest(f: "read", key: "r", value: .null)) == ClientResponse(type: .ok, value: 3))
+            await factory.shutdown()
+            var oldPids: [String: Int32] = [:]
+            for n in cluster.nodes {
+                let pid = try await old.pid(n, in: cluster)
+                let running = try #require(pid, "no etcd on \(n.name)")
+                oldPids[n.name] = running
+            }
+
+            // The controller "crashed": no teardown; etcd still runs with its data. A new run sets up.
+            let setupStart = ContinuousClock.now
+            try await new.setup(cluster)
+            print("etcd 3-node setup over a crashed run's cluster: \(ContinuousClock.now - setupStart)")
+
+            let readers = EtcdClientFactory()
+            for n in cluster.nodes {
+                let oldPid = try #require(oldPids[n.name])
+                let remote = try cluster.remote(n)
+                #expect(try await remote.runScript("[ -d /proc/\(oldPid) ] && echo running || echo gone") == "gone\n", "\(n.name)")
+                let newPid = try #require(try await new.pid(n, in: cluster))
+                #expect(newPid != oldPid)
+                // The member answering on etcd's ports is the one this setup started, with this run's token.
+                try await new.verifyServing(n, pid: String(newPid), in: cluster)
+                let wrong = await #expect(throws: SystemError.self) {
+                    try await new.verifyServing(n, pid: String(oldPid), in: cluster)
+                }
+                #expect(wrong?.description.contains("is held by pid \(newPid) (\(EtcdLayout(node: n).binary)") == true, "\(String(describing: wrong))")
+                let cmdline = try await remote.runScript("tr '\\000' ' ' < /proc/\(newPid)/cmdline")
+                #expect(cmdline.contains("--initial-cluster-token \(newToken)") && !cmdline.contains(oldToken), "\(cmdline)")
+                // The old value is gone, under the old run's prefix and under a new one.
+                for prefix in ["run-old/", "run-new/"] {
+                    let client = try readers.makeClient(node: n, options: ClientOptions(timeoutSeconds: 2, keyPrefix: prefix))
+                    let r = await client.invoke(ClientRequest(f: "read", key: "r", value: .null))
+                    #expect(r == ClientResponse(type: .ok, value: .null), "\(n.name) \(prefix): \(r)")
+                }
+            }
+            await readers.shutdown()
+        }
+    }
+
+    @Test("an etcd left running without its pidfile makes setup fail instead of being reused")
+    func unidentifiedDaemonFailsSetup() async throws {
+        let cluster = try testCluster()
+        let n1 = try node("n1", cluster)
+        let stale = EtcdSystem(config: EtcdConfig(healthTimeoutSeconds: 30))
+        let new = EtcdSystem(config: EtcdConfig(healthTimeoutSeconds: 10))
+        try await tearingDown(new, cluster) {
+            try await stale.setup(cluster)
+            let orphan = try #require(try await stale.pid(n1, in: cluster))
+            // The pidfile is lost (e.g. a crash between start and pidfile): setup cannot know it is ours.
+            try await cluster.remote(n1).runScript("rm -f \(EtcdLayout(node: n1).pidFile)")
+            let error = await #expect(throws: SystemError.self) { try await new.setup(cluster) }
+            print("setup with an unidentified etcd on n1:\n\(error?.description ?? "none")")
+            // The orphan is a process this test started: end it by its PID.
+            try await cluster.remote(n1).runScript("kill -KILL \(orphan) 2>/dev/null || true")
+        }
+    }
+
     /// The environment of etcd on `node`, one `NAME=value` per element.
-    func environment(of node: NodeConfig, in cluster: TestCluster, db: EtcdDatabase) async throws -> [String] {
+    func environment(of node: NodeConfig, in cluster: TestCluster, db: EtcdSystem) async throws -> [String] {
         let pid = try #require(try await db.pid(node, in: cluster))
         let text = try await cluster.remote(node).runScript("tr '\\000' '\\n' < /proc/\(pid)/environ")
         return text.split(separator: "\n").map(String.init)

@@ -1,5 +1,6 @@
 import Basics
 import Control
+import Etcd
 import Systems
 import Foundation
 import Histories
@@ -17,7 +18,9 @@ struct EtcdClientTests {
         serializable: Bool = false, _ body: (EtcdClientFactory, LocalEtcdFixture.Context) async throws -> T
     ) async throws -> T {
         let context = try LocalEtcdFixture.current()
-        let factory = EtcdClientFactory(config: context.config, serializableReads: serializable)
+        var config = context.config
+        config.serializableReads = serializable
+        let factory = EtcdClientFactory(config: config)
         do {
             let result = try await body(factory, context)
             await factory.shutdown()
@@ -65,6 +68,22 @@ struct EtcdClientTests {
             #expect(r.value == 6)
             let malformed = await client.invoke(ClientRequest(f: "cas", key: k, value: 3))
             #expect(malformed.type == .fail)
+        }
+    }
+
+    @Test("a key prefix keeps runs apart: each run reads only its own keys")
+    func keyPrefixes() async throws {
+        try await withFactory { factory, context in
+            let k = key()
+            let (a, b, unprefixed) = try (client("run-a/"), client("run-b/"), client(""))
+            func client(_ prefix: String) throws -> any Client {
+                try factory.makeClient(node: context.node, options: ClientOptions(timeoutSeconds: 2, keyPrefix: prefix))
+            }
+            #expect(await a.invoke(ClientRequest(f: "write", key: k, value: 4)) == ClientResponse(type: .ok, value: 4))
+            #expect(await b.invoke(ClientRequest(f: "read", key: k, value: .null)) == ClientResponse(type: .ok, value: .null))
+            #expect(await a.invoke(ClientRequest(f: "read", key: k, value: .null)) == ClientResponse(type: .ok, value: 4))
+            #expect(await unprefixed.invoke(ClientRequest(f: "read", key: "run-a/" + k, value: .null)).value == 4)
+            #expect(await b.invoke(ClientRequest(f: "cas", key: k, value: [4, 5])).type == .fail)
         }
     }
 
