@@ -7,9 +7,11 @@ import Histories
 /// length: at most `limits.detailedKeys` timelines, each drawing a window of operations around the
 /// anomaly (see `TimelineWindow`), and at most `limits.tableRows` table rows. See `docs/reports.md`.
 public enum HTMLReport {
-    /// Renders the page; `title` defaults to the history's source.
+    /// Renders the page; `title` defaults to the history's source; `faultColours` maps fault
+    /// family names to the colours of their shaded intervals (others get a palette colour).
     public static func render(
-        result: CheckResult, history: History, title: String? = nil, limits: ReportLimits = ReportLimits()
+        result: CheckResult, history: History, title: String? = nil, limits: ReportLimits = ReportLimits(),
+        faultColours: [String: String] = [:]
     ) -> String {
         let ops = history.operations
         let name = title ?? history.source.map { "Schism check: \($0)" } ?? "Schism check"
@@ -31,7 +33,7 @@ public enum HTMLReport {
         } else {
             h += "<p class=\"legend\">" + legend + "</p>\n"
         }
-        let faults = failures.isEmpty ? [] : FaultInterval.intervals(in: ops, summaryChars: limits.valueChars)
+        let faults = failures.isEmpty ? [] : FaultInterval.intervals(in: ops, summaryChars: limits.valueChars, colours: faultColours)
         for (n, p) in failures.prefix(limits.detailedKeys).enumerated() {
             h += section(p, number: n, ops: ops, limits: limits, faults: faults)
         }

@@ -37,8 +37,8 @@ struct Analysis {
         let metadata = RunMetadata(
             workload: workload.name, seed: seed, nodes: cluster.nodes.map(\.name), database: database,
             databaseVersion: version, startDate: ISO8601DateFormatter().string(from: started),
-            timeLimitSeconds: workload.timeLimitSeconds, nemeses: workload.faultKinds.map(\.rawValue),
-            resultsPath: folder.path, notes: notes)
+            timeLimitSeconds: workload.timeLimitSeconds, nemeses: workload.faultKinds,
+            resultsPath: folder.path, notes: notes, faultColours: Workload.faultRegistry.colours)
         write(history: history, result: result, metadata: metadata)
         if let result {
             log.info("verdict: \(result.verdict.rawValue.uppercased()) (\(result.partitions.count) keys, \(result.failures.count) not valid, checked in \(String(format: "%.2f", result.elapsedSeconds)) s)")

@@ -7,15 +7,7 @@ enum RunNotes {
     /// Notes known before the run: faults that cannot reach the system under test.
     static func before(workload: Workload, nodes: [NodeConfig], database: any SystemUnderTest, nemesis: NemesisController) -> [String] {
         var notes: [String] = []
-        let clock = workload.faultKinds.contains { $0.family == .clock }
-        let faketime = nodes.filter { $0.clock == .faketime }.map(\.name)
-        if clock, !faketime.isEmpty, nemesis.clockFaultsReachDatabase == false {
-            notes.append(
-                "Clock faults on \(faketime.joined(separator: ", ")) use libfaketime, which reaches programs that read time "
-                    + "through libc; \(database.name) is a Go program and reads the clock through the vDSO, so the clock "
-                    + "faults did NOT reach it. The offsets measured with `date` under libfaketime are recorded with each "
-                    + "clock fault to show the mechanism worked; the run says nothing about \(database.name) under clock skew.")
-        }
+        notes += nemesis.registry.notes(kinds: workload.faultKinds, system: database, nodes: nodes)
         if workload.reads == "serializable" {
             notes.append("Reads are serializable: etcd may answer them from a stale member, so stale reads are expected to be found.")
         }
@@ -24,22 +16,19 @@ enum RunNotes {
 }
 
 extension Workload {
-    /// Every specific fault kind's name, also accepted in `nemesis.faults` and `--nemesis`.
-    public static var faultKindNames: [String] { FaultKind.allCases.map(\.rawValue) }
+    /// The fault families this build knows (the lead passes the built-in registry from `Plugins`).
+    public static var faultRegistry: FaultRegistry { .standard }
 
-    /// The fault kinds to schedule: `partition` means every partition shape, `clock` bump and strobe,
-    /// `loss` packet loss; a specific kind name (`partition-one`) means just that kind.
-    public var faultKinds: [FaultKind] {
-        var out: [FaultKind] = []
-        for name in nemeses {
-            switch name {
-            case "partition": out += FaultKind.allCases.filter(\.isPartition)
-            case "clock": out += [.clockBump, .clockStrobe]
-            case "loss": out.append(.packetLoss)
-            default: if let k = FaultKind(name: name) { out.append(k) }
-            }
-        }
-        var seen = Set<FaultKind>()
-        return out.filter { seen.insert($0).inserted }
+    /// Every specific fault kind's name, also accepted in `nemesis.faults` and `--nemesis`.
+    public static var faultKindNames: [String] { faultRegistry.kindNames }
+
+    /// The fault kinds to schedule: a family name (`partition`, `clock`, `loss`) means its kinds,
+    /// a specific kind name (`partition-one`) just that kind; see ``FaultRegistry/resolve(_:)``.
+    public var faultKinds: [String] { (try? Self.faultRegistry.resolve(nemeses)) ?? [] }
+
+    /// Checks fault names from `--nemesis` (`none` alone means no faults); returns those to keep in `nemeses`.
+    public static func checkedFaultNames(_ names: [String]) throws(NemesisError) -> [String] {
+        _ = try faultRegistry.resolve(names)
+        return names.filter { $0 != FaultRegistry.none }
     }
 }

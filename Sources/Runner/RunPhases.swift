@@ -43,10 +43,8 @@ struct RunPhases: Sendable {
             await collectAndTearDown()
             return failed(ExitStatus.cannotCreate, "cannot write the history or fault journal in \(folder.path): \(error)")
         }
-        var options = NemesisOptions()
-        options.databaseReadsLibcTime = (database as? EtcdDatabase).map { EtcdDatabase.readsClockThroughLibc(binaryPath: $0.config.binaryPath) }
         let nemesis = NemesisController(
-            cluster: cluster, database: database, options: options, journal: journal,
+            cluster: cluster, system: database, registry: Workload.faultRegistry, journal: journal,
             elapsedNanoseconds: { recorder.elapsedNanoseconds() })
         let notes = RunNotes.before(workload: workload, nodes: cluster.nodes, database: database, nemesis: nemesis)
         for n in notes { log.info("note: \(n)") }
@@ -90,7 +88,7 @@ struct RunPhases: Sendable {
         if schedule.actions.isEmpty, !workload.faultKinds.isEmpty {
             log.info("note: no fault fits in \(workload.timeLimitSeconds) s with a nemesis interval of \(workload.nemesisIntervalSeconds) s (a fault and its heal take two intervals); lower --nemesis-interval or raise --time-limit")
         }
-        log.info("running \(clients.count) clients for \(workload.timeLimitSeconds) s at \(workload.rate > 0 ? "\(Int(workload.rate)) ops/s" : "full speed"); faults: \(workload.faultKinds.isEmpty ? "none" : workload.faultKinds.map(\.rawValue).joined(separator: ", "))")
+        log.info("running \(clients.count) clients for \(workload.timeLimitSeconds) s at \(workload.rate > 0 ? "\(Int(workload.rate)) ops/s" : "full speed"); faults: \(workload.faultKinds.isEmpty ? "none" : workload.faultKinds.joined(separator: ", "))")
         let (workerClients, workerNodes) = (clients, nodeNames)
         let main = Task {
             await withTaskGroup(of: Void.self) { group in

@@ -1,5 +1,6 @@
 import Basics
 import Checkers
+import Faults
 import Foundation
 import Histories
 import Report
@@ -79,7 +80,7 @@ enum CheckOutput {
             let target = several
                 ? (path as NSString).appendingPathComponent((o.file as NSString).lastPathComponent + ".html")
                 : path
-            try HTMLReport.render(result: r, history: h, title: "Schism check: \(o.file)")
+            try HTMLReport.render(result: r, history: h, title: "Schism check: \(o.file)", faultColours: FaultRegistry.standard.colours)
                 .write(toFile: target, atomically: true, encoding: .utf8)
         }
     }

@@ -97,12 +97,8 @@ struct TestCommand: AsyncParsableCommand {
         if let timeLimit { w.timeLimitSeconds = try seconds(timeLimit, "--time-limit") }
         if let nemesisInterval { w.nemesisIntervalSeconds = try seconds(nemesisInterval, "--nemesis-interval") }
         if let nemesis {
-            let names = nemesis == "none" ? [] : nemesis.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
-            let known = Set(Workload.nemesisKinds + Workload.faultKindNames)
-            if let bad = names.first(where: { !known.contains($0) }) {
-                throw ValidationError("--nemesis: unknown fault \"\(bad)\"; choose from \(Workload.nemesisKinds.joined(separator: ", ")), none, or a kind: \(Workload.faultKindNames.joined(separator: ", "))")
-            }
-            w.nemeses = names
+            let names = nemesis.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
+            do { w.nemeses = try Workload.checkedFaultNames(names) } catch { throw ValidationError("--nemesis: \(error)") }
         }
         if let concurrency {
             guard (1...1000).contains(concurrency) else { throw ValidationError("--concurrency must be between 1 and 1000") }

@@ -36,6 +36,9 @@ public struct EtcdDatabase: KillableSystem, PausableSystem {
         !GoBinary.isGoProgram(path: binaryPath)
     }
 
+    /// Whether this etcd's binary reads time through libc (false for Go builds, which etcd is).
+    public var readsTimeThroughLibc: Bool? { Self.readsClockThroughLibc(binaryPath: config.binaryPath) }
+
     /// The version printed by `etcd --version` on the controller (e.g. `3.4.23`).
     public func version() async throws(SystemError) -> String {
         let command = RemoteCommand(argv: [config.binaryPath, "--version"], timeoutSeconds: 10)
