@@ -53,8 +53,8 @@ struct EtcdClusterTests {
                 let pid = try #require(await db.pid(n, in: cluster))
                 pids[n.name] = pid
             }
-            let c1 = try factory.makeClient(node: n1, timeoutSeconds: 2)
-            let c3 = try factory.makeClient(node: n3, timeoutSeconds: 2)
+            let c1 = try factory.makeClient(node: n1, options: ClientOptions(timeoutSeconds: 2))
+            let c3 = try factory.makeClient(node: n3, options: ClientOptions(timeoutSeconds: 2))
             #expect(await c1.invoke(ClientRequest(f: "write", key: "r", value: 7)).type == .ok)
             #expect(await c3.invoke(ClientRequest(f: "read", key: "r", value: .null)) == ClientResponse(type: .ok, value: 7))
 
@@ -70,13 +70,13 @@ struct EtcdClusterTests {
             #expect(written, "no write succeeded with n2 down")
             try await db.start(n2, in: cluster)
             try await db.waitHealthy([n2], in: cluster)
-            let c2 = try factory.makeClient(node: n2, timeoutSeconds: 2)
+            let c2 = try factory.makeClient(node: n2, options: ClientOptions(timeoutSeconds: 2))
             #expect(await c2.invoke(ClientRequest(f: "read", key: "r", value: .null)).value == 8)
 
             // Pause n3: a write through n3 is info at its deadline; after resume it serves again.
             try await db.pause(n3, in: cluster)
             #expect(try await db.status(n3, in: cluster).hasPrefix("paused "))
-            let short = try factory.makeClient(node: n3, timeoutSeconds: 0.5)
+            let short = try factory.makeClient(node: n3, options: ClientOptions(timeoutSeconds: 0.5))
             #expect(await short.invoke(ClientRequest(f: "write", key: "r", value: 9)).type == .info)
             try await db.resume(n3, in: cluster)
             try await db.waitHealthy([n3], in: cluster)
@@ -97,7 +97,7 @@ struct EtcdClusterTests {
             try await n2Remote.runScript("iptables -I \(drop)")
             let fresh = EtcdClientFactory(config: db.config, connectTimeoutSeconds: 0.3)
             let start = ContinuousClock.now
-            let cut = await (try fresh.makeClient(node: n2, timeoutSeconds: 2)).invoke(
+            let cut = await (try fresh.makeClient(node: n2, options: ClientOptions(timeoutSeconds: 2))).invoke(
                 ClientRequest(f: "write", key: "r", value: 10))
             let elapsed = ContinuousClock.now - start
             await fresh.shutdown()

@@ -88,7 +88,7 @@ struct EtcdUnitTests {
     @Test("a factory rejects a non-positive timeout and shuts down cleanly")
     func factoryValidation() async {
         let factory = EtcdClientFactory()
-        #expect(throws: SystemError.self) { try factory.makeClient(node: node, timeoutSeconds: 0) }
+        #expect(throws: SystemError.self) { try factory.makeClient(node: node, options: ClientOptions(timeoutSeconds: 0)) }
         await factory.shutdown()
     }
 }
