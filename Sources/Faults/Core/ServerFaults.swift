@@ -3,6 +3,32 @@ import Systems
 
 /// Acting on the system's server processes through its capabilities, for the kill and pause families.
 public enum ServerFaults {
+    /// The system under test as the capability `S` (e.g. `any KillableSystem`); otherwise a
+    /// refusal such as "cannot kill: etcd does not support kill and restart".
+    public static func system<S>(_ context: FaultContext, as _: S.Type, toDo what: String, needing: String) throws(NemesisError) -> S {
+        guard let system = context.system as? S else {
+            let name = context.system?.name ?? "no database"
+            throw NemesisError(.refused, message: "cannot \(what): \(name) does not support \(needing)")
+        }
+        return system
+    }
+
+    /// Applies or undoes a fault through the capability `S`: `action` on each of `nodes`, failures as errors.
+    public static func step<S: Sendable>(
+        on nodes: [String], in context: FaultContext, as type: S.Type, doing what: String, needing: String,
+        _ action: @escaping @Sendable (S, NodeConfig, TestCluster) async throws(SystemError) -> Void
+    ) async -> FaultStep<NoDetails> {
+        do throws(NemesisError) {
+            let system = try Self.system(context, as: type, toDo: what, needing: needing)
+            let result = await act(on: nodes, in: context, doing: what) { node, cluster throws(SystemError) in
+                try await action(system, node, cluster)
+            }
+            return FaultStep(details: NoDetails(), errors: result.errors)
+        } catch {
+            return FaultStep(details: NoDetails(), errors: [error.nodeFailure])
+        }
+    }
+
     /// Calls `action` (kill, start, pause, resume) for each of `nodes` at once; returns the failures.
     public static func act(
         on nodes: [String], in context: FaultContext, doing what: String,

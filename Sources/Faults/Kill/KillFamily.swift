@@ -19,30 +19,23 @@ public struct KillFamily: FaultFamily {
     public var kinds: [String] { ["kill"] }
     public var colour: String { "#c62828" }
     public var help: String { "kill the server on some nodes (SIGKILL); the undo starts it again" }
+    static let needs = "kill and restart"
 
     public func plan(_ kind: String, nodes: [String], using rng: inout some RandomNumberGenerator) -> Planned<NoDetails> {
         Planned(kind: kind, nodes: TargetSpec.draw(targets, from: nodes, using: &rng), details: NoDetails())
     }
 
     public func apply(_ plan: Planned<NoDetails>, in context: FaultContext) async throws(NemesisError) -> FaultStep<NoDetails> {
-        guard let system = context.system as? any KillableSystem else {
-            let name = context.system?.name ?? "no database"
-            throw NemesisError(.refused, message: "cannot kill: \(name) does not support kill and restart")
+        _ = try ServerFaults.system(context, as: (any KillableSystem).self, toDo: "kill", needing: Self.needs)
+        return await ServerFaults.step(on: plan.nodes, in: context, as: (any KillableSystem).self, doing: "kill", needing: Self.needs) {
+            system, node, cluster throws(SystemError) in try await system.kill(node, in: cluster)
         }
-        let result = await ServerFaults.act(on: plan.nodes, in: context, doing: "kill") { node, cluster throws(SystemError) in
-            try await system.kill(node, in: cluster)
-        }
-        return FaultStep(details: NoDetails(), errors: result.errors)
     }
 
     public func undo(_ plan: Planned<NoDetails>, in context: FaultContext) async -> FaultStep<NoDetails> {
-        guard let system = context.system as? any KillableSystem else {
-            return FaultStep(details: NoDetails(), errors: [NodeFailure(node: "-", message: "cannot restart: no killable system")])
+        await ServerFaults.step(on: plan.nodes, in: context, as: (any KillableSystem).self, doing: "restart", needing: Self.needs) {
+            system, node, cluster throws(SystemError) in try await system.start(node, in: cluster)
         }
-        let result = await ServerFaults.act(on: plan.nodes, in: context, doing: "restart") { node, cluster throws(SystemError) in
-            try await system.start(node, in: cluster)
-        }
-        return FaultStep(details: NoDetails(), errors: result.errors)
     }
 
     public func heal(events: [FaultEvent], in context: FaultContext) async -> HealReport {

@@ -19,30 +19,23 @@ public struct PauseFamily: FaultFamily {
     public var kinds: [String] { ["pause"] }
     public var colour: String { "#e07b00" }
     public var help: String { "pause the server on some nodes (SIGSTOP); the undo resumes it (SIGCONT)" }
+    static let needs = "pause and resume"
 
     public func plan(_ kind: String, nodes: [String], using rng: inout some RandomNumberGenerator) -> Planned<NoDetails> {
         Planned(kind: kind, nodes: TargetSpec.draw(targets, from: nodes, using: &rng), details: NoDetails())
     }
 
     public func apply(_ plan: Planned<NoDetails>, in context: FaultContext) async throws(NemesisError) -> FaultStep<NoDetails> {
-        guard let system = context.system as? any PausableSystem else {
-            let name = context.system?.name ?? "no database"
-            throw NemesisError(.refused, message: "cannot pause: \(name) does not support pause and resume")
+        _ = try ServerFaults.system(context, as: (any PausableSystem).self, toDo: "pause", needing: Self.needs)
+        return await ServerFaults.step(on: plan.nodes, in: context, as: (any PausableSystem).self, doing: "pause", needing: Self.needs) {
+            system, node, cluster throws(SystemError) in try await system.pause(node, in: cluster)
         }
-        let result = await ServerFaults.act(on: plan.nodes, in: context, doing: "pause") { node, cluster throws(SystemError) in
-            try await system.pause(node, in: cluster)
-        }
-        return FaultStep(details: NoDetails(), errors: result.errors)
     }
 
     public func undo(_ plan: Planned<NoDetails>, in context: FaultContext) async -> FaultStep<NoDetails> {
-        guard let system = context.system as? any PausableSystem else {
-            return FaultStep(details: NoDetails(), errors: [NodeFailure(node: "-", message: "cannot resume: no pausable system")])
+        await ServerFaults.step(on: plan.nodes, in: context, as: (any PausableSystem).self, doing: "resume", needing: Self.needs) {
+            system, node, cluster throws(SystemError) in try await system.resume(node, in: cluster)
         }
-        let result = await ServerFaults.act(on: plan.nodes, in: context, doing: "resume") { node, cluster throws(SystemError) in
-            try await system.resume(node, in: cluster)
-        }
-        return FaultStep(details: NoDetails(), errors: result.errors)
     }
 
     public func heal(events: [FaultEvent], in context: FaultContext) async -> HealReport {
