@@ -5,7 +5,7 @@ import Foundation
 import Systems
 import Testing
 
-@testable import Faults
+import Faults
 
 /// A fault family written here, in the test target, without any edit to Sources.
 ///

@@ -137,18 +137,18 @@ public struct NoDetails: FaultDetails {
 }
 
 /// Details that are already JSON (what the controller handles for every family).
-public struct JSONDetails: FaultDetails {
+struct JSONDetails: FaultDetails {
     /// The object.
-    public var json: [String: JSONValue]
+    var json: [String: JSONValue]
     /// Wraps an object.
-    public init(_ json: [String: JSONValue]) { self.json = json }
+    init(_ json: [String: JSONValue]) { self.json = json }
     /// Wraps an object.
-    public init(json: [String: JSONValue]) { self.json = json }
+    init(json: [String: JSONValue]) { self.json = json }
 }
 
 extension [String: JSONValue] {
-    /// The field `key` as `T`, or an error naming the field.
-    func field<T>(_ key: String, _ read: (JSONValue) -> T?) throws(NemesisError) -> T {
+    /// The field `key` read with `read` (e.g. `\.stringValue`), or an error naming the field.
+    public func field<T>(_ key: String, _ read: (JSONValue) -> T?) throws(NemesisError) -> T {
         guard let value = self[key], let typed = read(value) else {
             throw NemesisError(.journal, message: "missing or malformed field '\(key)'")
         }

@@ -10,6 +10,12 @@ public struct HealReport: Sendable, Hashable {
         /// What was undone.
         public var what: String
 
+        /// An action.
+        public init(node: String, what: String) {
+            self.node = node
+            self.what = what
+        }
+
         /// `node: what`.
         public var description: String { "\(node): \(what)" }
     }
