@@ -3,6 +3,7 @@ import Control
 import ControlTestKit
 import Systems
 import SyntheticHistories
+import Synchronization
 import Testing
 
 @testable import Faults
@@ -99,5 +100,33 @@ import Testing
         let delete = try #require(remotes[1].scripts.last)
         #expect(delete.contains("-D SCHISM -s 192.0.2.11 -j DROP"))
         #expect(!delete.contains("-F INPUT") && !delete.contains("-F\n"))
+    }
+
+    /// A switch a fake node's handler reads.
+    final class Switch: Sendable {
+        let on = Mutex(true)
+    }
+
+    @Test func healAllRestartsWhatAFailedStopLeftOnceAndRecordsIt() async throws {
+        let failStarts = Switch()
+        let n1 = FakeRemote(node: "n1") { command in
+            command.script.contains("setsid sleep") && failStarts.on.withLock { $0 } ? .fail(.unreachable, message: "start failed") : .ok()
+        }
+        let nemesis = NemesisController(cluster: Self.cluster([n1]), system: DummyDatabase(), registry: TestRegistry.builtIn)
+        let kill = try await nemesis.start(FaultPlan(kind: "kill", nodes: ["n1"]))
+        #expect(kill.event.errors.isEmpty)
+        let stop = await nemesis.stop(kill)
+        #expect(stop.errors.map(\.node) == ["n1"], "the restart failed")
+        failStarts.on.withLock { $0 = false }
+        let report = await nemesis.healAll()
+        #expect(report.isClean, "\(report.lines)")
+        #expect(report.actions.contains { $0.node == "n1" && $0.what == "started the server again" })
+        #expect(report.restored == ["kill": ["n1"]])
+        let restarts = n1.scripts.filter { $0.contains("setsid sleep") }.count
+        #expect(restarts == 2)
+        // The heal event says n1 was restored, so a second heal does not start it again.
+        let again = await nemesis.healAll()
+        #expect(again.isClean && again.restored.isEmpty)
+        #expect(n1.scripts.filter { $0.contains("setsid sleep") }.count == restarts)
     }
 }
