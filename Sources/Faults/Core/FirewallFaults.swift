@@ -1,6 +1,28 @@
 import Control
 import Foundation
 
+/// A family whose faults are DROP rules in the SCHISM chain, computed from the plan.
+///
+/// It gives the rules; the undo (delete exactly those rules) and the heal (remove the chain and
+/// its jumps) come with the protocol.
+public protocol FirewallFaultFamily: FaultFamily where Stopped == NoDetails {
+    /// Each planned node's rules (`Firewall.dropRule`, `Firewall.lossRule`), a pure function of
+    /// the plan and the nodes' hosts, so the undo recomputes exactly what the start added.
+    func rules(_ plan: Planned<Plan>, in context: FaultContext) -> [String: [[String]]]
+}
+
+extension FirewallFaultFamily {
+    /// Deletes exactly the plan's rules (and the chain once no DROP rule is left).
+    public func undo(_ plan: Planned<Plan>, in context: FaultContext) async -> FaultStep<NoDetails> {
+        FaultStep(details: NoDetails(), errors: await Firewall.delete(rules(plan, in: context), in: context))
+    }
+
+    /// Removes the chain and its jumps on every connected node, whatever they hold.
+    public func heal(events: [FaultEvent], in context: FaultContext) async -> HealReport {
+        await Firewall.heal(in: context)
+    }
+}
+
 /// Adding, deleting and healing DROP rules in each node's SCHISM chain, for the network families.
 ///
 /// The rules of a fault are a pure function of its plan and the nodes' hosts, so the undo
@@ -30,6 +52,11 @@ extension Firewall {
     /// Heal: removes the chain and its jumps on every connected node, whatever they hold.
     public static func heal(in context: FaultContext) async -> HealReport {
         await context.runEverywhere({ _ in removeAllScript + "exit 0\n" }, doing: "remove chain \(chain)")
+    }
+
+    /// `rules(node)` for each of `nodes` (the first wins if a node is named twice).
+    public static func byNode(_ nodes: [String], _ rules: (String) -> [[String]]) -> [String: [[String]]] {
+        Dictionary(nodes.map { ($0, rules($0)) }, uniquingKeysWith: { first, _ in first })
     }
 
     /// The addresses of `peers` (their nodes-file hosts).

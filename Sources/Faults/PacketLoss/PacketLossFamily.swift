@@ -8,7 +8,7 @@ import SyntheticHistories
 /// Applied with iptables' statistic match (`-m statistic --mode random --probability p -j DROP`)
 /// in the same SCHISM chain as partitions, because the kernel here has no `sch_netem`; each start
 /// records whether netem is available on the first target. Selected by `packet-loss` or `loss`.
-public struct PacketLossFamily: FaultFamily {
+public struct PacketLossFamily: FirewallFaultFamily {
     /// Target choices (the chosen nodes drop packets from every peer).
     public var targets: [TargetSpec]
     /// Probabilities to draw from (0...1).
@@ -41,26 +41,16 @@ public struct PacketLossFamily: FaultFamily {
         {
             netem = probe.trimmingCharacters(in: .whitespacesAndNewlines)
         }
-        let errors = await Firewall.add(Self.rules(plan, in: context), in: context)
+        let errors = await Firewall.add(rules(plan, in: context), in: context)
         return FaultStep(details: PacketLossStarted(probability: plan.details.probability, netem: netem), errors: errors)
     }
 
-    public func undo(_ plan: Planned<PacketLossPlan>, in context: FaultContext) async -> FaultStep<NoDetails> {
-        FaultStep(details: NoDetails(), errors: await Firewall.delete(Self.rules(plan, in: context), in: context))
-    }
-
-    public func heal(events: [FaultEvent], in context: FaultContext) async -> HealReport {
-        await Firewall.heal(in: context)
-    }
-
     /// Each target's rules: drop from every peer with the plan's probability.
-    static func rules(_ plan: Planned<PacketLossPlan>, in context: FaultContext) -> [String: [[String]]] {
-        Dictionary(
-            plan.nodes.map { node in
-                let peers = Firewall.hosts(context.nodeNames.filter { $0 != node }, in: context)
-                return (node, peers.map { Firewall.lossRule(from: $0, probability: plan.details.probability) })
-            },
-            uniquingKeysWith: { first, _ in first })
+    public func rules(_ plan: Planned<PacketLossPlan>, in context: FaultContext) -> [String: [[String]]] {
+        Firewall.byNode(plan.nodes) { node in
+            Firewall.hosts(context.nodeNames.filter { $0 != node }, in: context)
+                .map { Firewall.lossRule(from: $0, probability: plan.details.probability) }
+        }
     }
 }
 

@@ -7,7 +7,7 @@ import Control
 /// and a bridge. The controller is never part of a grudge and keeps a RETURN rule ahead of every
 /// DROP, so it is never cut off. The undo deletes exactly the rules the start added; heal
 /// removes the chain and its jumps, and nothing else.
-public struct PartitionFamily: FaultFamily {
+public struct PartitionFamily: FirewallFaultFamily {
     /// The family.
     public init() {}
 
@@ -26,24 +26,14 @@ public struct PartitionFamily: FaultFamily {
     public func apply(_ plan: Planned<PartitionPlan>, in context: FaultContext) async throws(NemesisError)
         -> FaultStep<PartitionPlan>
     {
-        FaultStep(details: plan.details, errors: await Firewall.add(Self.rules(plan, in: context), in: context))
-    }
-
-    public func undo(_ plan: Planned<PartitionPlan>, in context: FaultContext) async -> FaultStep<NoDetails> {
-        FaultStep(details: NoDetails(), errors: await Firewall.delete(Self.rules(plan, in: context), in: context))
-    }
-
-    public func heal(events: [FaultEvent], in context: FaultContext) async -> HealReport {
-        await Firewall.heal(in: context)
+        FaultStep(details: plan.details, errors: await Firewall.add(rules(plan, in: context), in: context))
     }
 
     /// The DROP rules of each node of the plan: one per peer it drops.
-    static func rules(_ plan: Planned<PartitionPlan>, in context: FaultContext) -> [String: [[String]]] {
-        Dictionary(
-            plan.nodes.map { node in
-                (node, Firewall.hosts(plan.details.grudge.dropped(by: node), in: context).map(Firewall.dropRule(from:)))
-            },
-            uniquingKeysWith: { first, _ in first })
+    public func rules(_ plan: Planned<PartitionPlan>, in context: FaultContext) -> [String: [[String]]] {
+        Firewall.byNode(plan.nodes) { node in
+            Firewall.hosts(plan.details.grudge.dropped(by: node), in: context).map(Firewall.dropRule(from:))
+        }
     }
 
     /// The grudge of a partition kind; nil for a kind this family does not offer.
