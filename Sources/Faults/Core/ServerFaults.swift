@@ -1,34 +1,65 @@
 import Control
 import Systems
 
-/// Acting on the system's server processes through its capabilities, for the kill and pause families.
-public enum ServerFaults {
-    /// The system under test as the capability `S` (e.g. `any KillableSystem`); otherwise a
-    /// refusal such as "cannot kill: etcd does not support kill and restart".
-    public static func system<S>(_ context: FaultContext, as _: S.Type, toDo what: String, needing: String) throws(NemesisError) -> S {
-        guard let system = context.system as? S else {
+/// A family that acts on the system's server process through one of its capabilities (kill, pause).
+///
+/// It names the capability and its two actions; planning (targets only), the refusal when the
+/// system lacks the capability, apply and undo come with the protocol.
+public protocol ServerFaultFamily: FaultFamily where Plan == NoDetails, Started == NoDetails, Stopped == NoDetails {
+    /// The capability, e.g. `any KillableSystem`.
+    associatedtype Capability: Sendable
+    /// Target choices (one is drawn per fault).
+    var targets: [TargetSpec] { get }
+    /// What the capability offers, for the refusal ("kill and restart").
+    var capabilityName: String { get }
+    /// The undo's verb, for messages ("restart").
+    var undoVerb: String { get }
+    /// Applies the fault on one node (kill, pause).
+    func act(_ system: Capability, on node: NodeConfig, in cluster: TestCluster) async throws(SystemError)
+    /// Undoes it on one node (start, resume).
+    func restore(_ system: Capability, on node: NodeConfig, in cluster: TestCluster) async throws(SystemError)
+}
+
+extension ServerFaultFamily {
+    public func plan(_ kind: String, nodes: [String], using rng: inout some RandomNumberGenerator) -> Planned<NoDetails> {
+        Planned(kind: kind, nodes: TargetSpec.draw(targets, from: nodes, using: &rng), details: NoDetails())
+    }
+
+    /// Refuses before anything runs without the capability; else acts on every planned node.
+    public func apply(_ plan: Planned<NoDetails>, in context: FaultContext) async throws(NemesisError) -> FaultStep<NoDetails> {
+        let system = try capability(in: context)
+        let result = await ServerFaults.act(on: plan.nodes, in: context, doing: name) { node, cluster throws(SystemError) in
+            try await act(system, on: node, in: cluster)
+        }
+        return FaultStep(details: NoDetails(), errors: result.errors)
+    }
+
+    /// Restores every planned node.
+    public func undo(_ plan: Planned<NoDetails>, in context: FaultContext) async -> FaultStep<NoDetails> {
+        guard let restore = restorer(in: context) else {
+            return FaultStep(details: NoDetails(), errors: [NodeFailure(node: "-", message: "cannot \(undoVerb): no system that can")])
+        }
+        return FaultStep(details: NoDetails(), errors: await ServerFaults.act(on: plan.nodes, in: context, doing: undoVerb, restore).errors)
+    }
+
+    /// The system as the capability, or the refusal "cannot kill: etcd does not support kill and restart".
+    func capability(in context: FaultContext) throws(NemesisError) -> Capability {
+        guard let system = context.system as? Capability else {
             let name = context.system?.name ?? "no database"
-            throw NemesisError(.refused, message: "cannot \(what): \(name) does not support \(needing)")
+            throw NemesisError(.refused, message: "cannot \(self.name): \(name) does not support \(capabilityName)")
         }
         return system
     }
 
-    /// Applies or undoes a fault through the capability `S`: `action` on each of `nodes`, failures as errors.
-    public static func step<S: Sendable>(
-        on nodes: [String], in context: FaultContext, as type: S.Type, doing what: String, needing: String,
-        _ action: @escaping @Sendable (S, NodeConfig, TestCluster) async throws(SystemError) -> Void
-    ) async -> FaultStep<NoDetails> {
-        do throws(NemesisError) {
-            let system = try Self.system(context, as: type, toDo: what, needing: needing)
-            let result = await act(on: nodes, in: context, doing: what) { node, cluster throws(SystemError) in
-                try await action(system, node, cluster)
-            }
-            return FaultStep(details: NoDetails(), errors: result.errors)
-        } catch {
-            return FaultStep(details: NoDetails(), errors: [error.nodeFailure])
-        }
+    /// The undo of one node through the context's system; nil when the system lacks the capability.
+    public func restorer(in context: FaultContext) -> (@Sendable (NodeConfig, TestCluster) async throws(SystemError) -> Void)? {
+        guard let system = context.system as? Capability else { return nil }
+        return { node, cluster throws(SystemError) in try await restore(system, on: node, in: cluster) }
     }
+}
 
+/// Acting on the system's server processes through its capabilities, for the kill and pause families.
+public enum ServerFaults {
     /// Calls `action` (kill, start, pause, resume) for each of `nodes` at once; returns the failures.
     public static func act(
         on nodes: [String], in context: FaultContext, doing what: String,

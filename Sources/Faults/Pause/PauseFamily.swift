@@ -6,8 +6,8 @@ import Systems
 /// Refused before anything runs when the system under test cannot be paused. Heal sends SIGCONT,
 /// on every node, to stopped processes whose PIDs are in `*.pid` files under the node's data
 /// folder (depth 3), and resumes through the system the servers the journal says are paused.
-public struct PauseFamily: FaultFamily {
-    /// Target choices (one is drawn per fault).
+public struct PauseFamily: ServerFaultFamily {
+    public typealias Capability = any PausableSystem
     public var targets: [TargetSpec]
 
     /// The family with its target choices.
@@ -19,32 +19,21 @@ public struct PauseFamily: FaultFamily {
     public var kinds: [String] { ["pause"] }
     public var colour: String { "#e07b00" }
     public var help: String { "pause the server on some nodes (SIGSTOP); the undo resumes it (SIGCONT)" }
-    static let needs = "pause and resume"
+    public var capabilityName: String { "pause and resume" }
+    public var undoVerb: String { "resume" }
 
-    public func plan(_ kind: String, nodes: [String], using rng: inout some RandomNumberGenerator) -> Planned<NoDetails> {
-        Planned(kind: kind, nodes: TargetSpec.draw(targets, from: nodes, using: &rng), details: NoDetails())
+    public func act(_ system: any PausableSystem, on node: NodeConfig, in cluster: TestCluster) async throws(SystemError) {
+        try await system.pause(node, in: cluster)
     }
 
-    public func apply(_ plan: Planned<NoDetails>, in context: FaultContext) async throws(NemesisError) -> FaultStep<NoDetails> {
-        _ = try ServerFaults.system(context, as: (any PausableSystem).self, toDo: "pause", needing: Self.needs)
-        return await ServerFaults.step(on: plan.nodes, in: context, as: (any PausableSystem).self, doing: "pause", needing: Self.needs) {
-            system, node, cluster throws(SystemError) in try await system.pause(node, in: cluster)
-        }
-    }
-
-    public func undo(_ plan: Planned<NoDetails>, in context: FaultContext) async -> FaultStep<NoDetails> {
-        await ServerFaults.step(on: plan.nodes, in: context, as: (any PausableSystem).self, doing: "resume", needing: Self.needs) {
-            system, node, cluster throws(SystemError) in try await system.resume(node, in: cluster)
-        }
+    public func restore(_ system: any PausableSystem, on node: NodeConfig, in cluster: TestCluster) async throws(SystemError) {
+        try await system.resume(node, in: cluster)
     }
 
     public func heal(events: [FaultEvent], in context: FaultContext) async -> HealReport {
-        var report = HealReport()
-        if let system = context.system as? any PausableSystem {
-            report = await ServerFaults.heal(
-                name, events: events, in: context, doing: "resume", done: "resumed the server",
-                restore: { node, cluster throws(SystemError) in try await system.resume(node, in: cluster) }, note: { _ in nil })
-        }
+        var report = await ServerFaults.heal(
+            name, events: events, in: context, doing: undoVerb, done: "resumed the server", restore: restorer(in: context),
+            note: { _ in nil })
         report.merge(await context.runEverywhere(Self.resumeStoppedScript, doing: "resume stopped processes"))
         return report
     }
