@@ -129,4 +129,11 @@ import Testing
         #expect(again.isClean && again.restored.isEmpty)
         #expect(n1.scripts.filter { $0.contains("setsid sleep") }.count == restarts)
     }
+
+    @Test func thisMachinesAddressesAreFoundAndResolved() {
+        #expect(ClockSafety.localAddresses().contains("127.0.0.1"))
+        #expect(ClockSafety.resolve("127.0.0.1") == ["127.0.0.1"])
+        let here = NodeConfig(name: "vm", host: "127.0.0.2", clock: .system)
+        #expect(ClockSafety.staticRefusal(here, among: [here]) != nil, "loopback is refused")
+    }
 }
