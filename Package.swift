@@ -89,7 +89,7 @@ let package = Package(
             dependencies: ["Basics", "Runner", "Results", "Systems", "Etcd", "Faults", "Plugins", "Workloads", "Config", "Histories", "Checkers", "Control", "Cluster", "ClusterTestKit", "SchismTestKit"]),
         .testTarget(name: "ReportTests", dependencies: ["Histories", "Checkers", "Report", "SchismTestKit"]),
         .testTarget(name: "ResultsTests", dependencies: ["Basics", "Histories", "Checkers", "Report", "Results", "SchismTestKit"]),
-        .testTarget(name: "FaultsTests", dependencies: ["Faults", "Control", "Cluster", "Systems", "SyntheticHistories", "Histories", "ControlTestKit", "ClusterTestKit"]),
+        .testTarget(name: "FaultsTests", dependencies: ["Basics", "Faults", "Control", "Cluster", "Systems", "SyntheticHistories", "Histories", "Report", "ControlTestKit", "ClusterTestKit"]),
         .testTarget(name: "SystemsTests", dependencies: ["Systems", "Control"]),
         .testTarget(
             name: "EtcdTests", dependencies: ["Basics", "Config", "Systems", "Etcd", "Control", "Cluster", "Histories", "ClusterTestKit"]),

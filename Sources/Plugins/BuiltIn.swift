@@ -1,13 +1,15 @@
 import Checkers
 import Etcd
+import Faults
 import Runner
 import Systems
 import Workloads
 
 /// The plug-ins Schism ships: adding one is a folder of its own and one line here.
 public enum BuiltIn {
-    /// Every built-in system, workload kind and checker; the first system and the first
-    /// workload kind are the defaults of a workload file that names none.
+    /// Every built-in system, workload kind, checker and fault family; the first system and the
+    /// first workload kind are the defaults of a workload file that names none. The order of
+    /// the fault families is part of the seed's meaning: append new families at the end.
     public static var registry: PluginRegistry {
         PluginRegistry(
             systems: [
@@ -18,6 +20,13 @@ public enum BuiltIn {
             ],
             checkers: [
                 LinearizabilityPlugin(),
+            ],
+            faults: [
+                PartitionFamily(),
+                KillFamily(),
+                PauseFamily(),
+                ClockFamily(),
+                PacketLossFamily(),
             ])
     }
 

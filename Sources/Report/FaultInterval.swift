@@ -21,10 +21,12 @@ public struct FaultInterval: Sendable, Equatable {
     public var summary: String
     /// The stop's value, when it says something (not null).
     public var stopSummary: String?
+    /// The fill colour for its kind (see ``colour(_:in:)``).
+    public var colour: String
 
     public init(
         kind: String, startIndex: Int?, stopIndex: Int?, startNanos: Int64, endNanos: Int64,
-        summary: String, stopSummary: String? = nil
+        summary: String, stopSummary: String? = nil, colour: String? = nil
     ) {
         self.kind = kind
         self.startIndex = startIndex
@@ -33,6 +35,7 @@ public struct FaultInterval: Sendable, Equatable {
         self.endNanos = endNanos
         self.summary = summary
         self.stopSummary = stopSummary
+        self.colour = colour ?? Self.colour(kind, in: [:])
     }
 
     /// Whether the fault was still in effect when the history ended.
@@ -47,7 +50,8 @@ public struct FaultInterval: Sendable, Equatable {
     /// so are `fail` ones (it did not). A `stop-<kind>` closes every open interval of that kind (a
     /// stop heals all partitions, restarts every killed node); a start with no stop runs to the end
     /// of the history, the last time recorded. Operations without a time take the last time seen.
-    public static func intervals(in ops: [Op], summaryChars: Int = 160) -> [FaultInterval] {
+    /// Each kind takes its colour from `colours` (fault family name → CSS colour), see ``colour(_:in:)``.
+    public static func intervals(in ops: [Op], summaryChars: Int = 160, colours: [String: String] = [:]) -> [FaultInterval] {
         var out: [FaultInterval] = []
         var open: [String: [Int]] = [:]  // kind → positions in `out`
         var last: Int64 = 0
@@ -83,7 +87,8 @@ public struct FaultInterval: Sendable, Equatable {
         for positions in open.values {
             for k in positions { out[k].endNanos = max(out[k].startNanos, last) }
         }
-        return out.sorted { ($0.startNanos, $0.startIndex ?? -1) < ($1.startNanos, $1.startIndex ?? -1) }
+        return recoloured(out, colours)
+            .sorted { ($0.startNanos, $0.startIndex ?? -1) < ($1.startNanos, $1.startIndex ?? -1) }
     }
 
     /// `name` without `prefix`, if it starts with it and something follows.
@@ -98,19 +103,23 @@ public struct FaultInterval: Sendable, Equatable {
         return faults.map(\.kind).filter { seen.insert($0).inserted }
     }
 
-    /// A fill colour for a kind: fixed for the built-in faults, else picked from a palette by name.
-    static func colour(_ kind: String) -> String {
-        switch kind {
-        case "partition": return "#7a4ea3"
-        case "kill": return "#c62828"
-        case "pause": return "#e07b00"
-        case "clock": return "#1f6fb2"
-        case "loss": return "#00897b"
-        default:
-            let palette = ["#8d6e63", "#ad1457", "#5c6bc0", "#558b2f", "#6d4c41", "#00838f"]
-            var h: UInt32 = 2_166_136_261
-            for b in kind.utf8 { h = (h ^ UInt32(b)) &* 16_777_619 }
-            return palette[Int(h % UInt32(palette.count))]
+    /// `faults` with each kind's colour taken from `colours` (unchanged when `colours` is empty).
+    public static func recoloured(_ faults: [FaultInterval], _ colours: [String: String]) -> [FaultInterval] {
+        guard !colours.isEmpty else { return faults }
+        return faults.map { f in
+            var copy = f
+            copy.colour = colour(f.kind, in: colours)
+            return copy
         }
+    }
+
+    /// A fill colour for a kind: the registered one (the fault families' colours, which the runner
+    /// passes in), else one picked from a palette by a hash of the name.
+    public static func colour(_ kind: String, in colours: [String: String]) -> String {
+        if let registered = colours[kind] { return registered }
+        let palette = ["#8d6e63", "#ad1457", "#5c6bc0", "#558b2f", "#6d4c41", "#00838f"]
+        var h: UInt32 = 2_166_136_261
+        for b in kind.utf8 { h = (h ^ UInt32(b)) &* 16_777_619 }
+        return palette[Int(h % UInt32(palette.count))]
     }
 }

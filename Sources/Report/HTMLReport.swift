@@ -8,17 +8,19 @@ import Histories
 /// length: at most `limits.detailedKeys` timelines, each drawing a window of operations around the
 /// anomaly (see `TimelineWindow`), and at most `limits.tableRows` table rows. See `docs/reports.md`.
 public enum HTMLReport {
-    /// Renders the page of a linearizability result; `title` defaults to the history's source.
+    /// Renders the page of a linearizability result; `title` defaults to the history's source;
+    /// `faultColours` maps fault family names to the colours of their shaded intervals.
     public static func render(
-        result: CheckResult, history: History, title: String? = nil, limits: ReportLimits = ReportLimits()
+        result: CheckResult, history: History, title: String? = nil, limits: ReportLimits = ReportLimits(),
+        faultColours: [String: String] = [:]
     ) -> String {
-        render(outcomes: [LinearizabilityCheck.outcome(result)], history: history, title: title, limits: limits)
+        render(outcomes: [LinearizabilityCheck.outcome(result)], history: history, title: title, limits: limits, faultColours: faultColours)
     }
 
     /// Renders the page of the outcomes of any checkers, each through its renderer.
     public static func render(
         outcomes: [CheckerOutcome], history: History, title: String? = nil, limits: ReportLimits = ReportLimits(),
-        renderers: OutcomeRenderers = .standard
+        faultColours: [String: String] = [:], renderers: OutcomeRenderers = .standard
     ) -> String {
         let ops = history.operations
         let name = title ?? history.source.map { "Schism check: \($0)" } ?? "Schism check"
@@ -29,7 +31,7 @@ public enum HTMLReport {
         let v = outcomes.verdict.rawValue
         h += "<p class=\"summary\"><span class=\"badge \(v)\">\(v.uppercased())</span> "
         h += Format.html(renderers.headline(outcomes)) + "</p>\n</header>\n<main>\n"
-        let faults = outcomes.verdict == .valid ? [] : FaultInterval.intervals(in: ops, summaryChars: limits.valueChars)
+        let faults = outcomes.verdict == .valid ? [] : FaultInterval.intervals(in: ops, summaryChars: limits.valueChars, colours: faultColours)
         h += renderers.html(outcomes, history: history, context: RenderContext(limits: limits, faults: faults))
         h += "</main>\n<aside id=\"details\" class=\"details\" aria-live=\"polite\">"
         h += "<p class=\"hint\">Hover over or click an operation to see its details.</p></aside>\n"

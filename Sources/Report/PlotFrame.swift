@@ -67,7 +67,7 @@ struct PlotFrame {
             guard let row = kinds.firstIndex(of: f.kind) else { continue }
             let x1 = x(f.startNanos)
             let w = max(2, x(f.endNanos) - x1)
-            let colour = FaultInterval.colour(f.kind)
+            let colour = f.colour
             let title = Format.html(Self.describe(f))
             h += "<g><title>\(title)</title>"
             h += "<rect x=\"\(PlotFrame.n(x1))\" y=\"\(PlotFrame.n(8 + Double(row) * rowHeight + 1))\" width=\"\(PlotFrame.n(w))\" "

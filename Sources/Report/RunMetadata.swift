@@ -26,11 +26,14 @@ public struct RunMetadata: Sendable, Equatable {
     /// Warnings to read before the numbers, one sentence each, e.g. "clock faults did not reach
     /// etcd: it reads time through the vDSO, not libc".
     public var notes: [String]
+    /// Fault family name → the colour its intervals are drawn in (from the fault registry; the
+    /// report itself knows no fault). Kinds not in it get a palette colour picked by name.
+    public var faultColours: [String: String]
 
     public init(
         workload: String, seed: UInt64? = nil, nodes: [String] = [], database: String? = nil,
         databaseVersion: String? = nil, startDate: String? = nil, timeLimitSeconds: Double? = nil,
-        nemeses: [String] = [], resultsPath: String? = nil, notes: [String] = []
+        nemeses: [String] = [], resultsPath: String? = nil, notes: [String] = [], faultColours: [String: String] = [:]
     ) {
         self.workload = workload
         self.seed = seed
@@ -42,6 +45,7 @@ public struct RunMetadata: Sendable, Equatable {
         self.nemeses = nemeses
         self.resultsPath = resultsPath
         self.notes = notes
+        self.faultColours = faultColours
     }
 
     /// The metadata as label and value pairs, in display order, leaving out empty fields.

@@ -12,6 +12,8 @@ extension RunReport {
         limits: ReportLimits = ReportLimits(), maxPoints: Int = 20_000, renderers: OutcomeRenderers = .standard
     ) -> String {
         let ops = history.operations
+        var stats = stats
+        stats.faults = FaultInterval.recoloured(stats.faults, metadata.faultColours)
         let title = "Schism test: \(metadata.workload)"
         let verdict = outcomes.isEmpty ? "unchecked" : outcomes.verdict.rawValue
         var h = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
@@ -110,8 +112,9 @@ extension RunReport {
 
     /// Swatches for the kinds of faults, in the plots' colours.
     private static func faultLegend(_ faults: [FaultInterval]) -> String {
-        FaultInterval.kinds(faults).map {
-            "<span class=\"sw fault\" style=\"background:\(FaultInterval.colour($0))\"></span>\(Format.html(Format.cut($0, 40)))"
+        FaultInterval.kinds(faults).map { kind in
+            let colour = faults.first { $0.kind == kind }?.colour ?? ""
+            return "<span class=\"sw fault\" style=\"background:\(colour)\"></span>\(Format.html(Format.cut(kind, 40)))"
         }.joined(separator: " ")
     }
 
@@ -124,7 +127,7 @@ extension RunReport {
             let from = f.startIndex == nil ? "(no start recorded)" : Format.time(ns: f.startNanos)
             var details = f.summary
             if let stop = f.stopSummary { details += (details.isEmpty ? "" : "; ") + "stop: " + stop }
-            h += "<tr><td><span class=\"sw fault\" style=\"background:\(FaultInterval.colour(f.kind))\"></span>"
+            h += "<tr><td><span class=\"sw fault\" style=\"background:\(f.colour)\"></span>"
             h += "\(Format.html(Format.cut(f.kind, limits.valueChars)))</td><td>\(Format.html(from))</td><td>\(Format.html(to))</td>"
             h += "<td>\(Format.elapsed(Double(f.endNanos - f.startNanos) / 1e9))</td><td>\(Format.html(details))</td></tr>\n"
         }

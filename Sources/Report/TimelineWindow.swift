@@ -109,7 +109,7 @@ struct TimelineWindow {
         return overlapping.prefix(limits.nemesisOps).map { f in
             .object([
                 "k": .string(Format.cut(f.kind, limits.valueChars)),
-                "c": .string(FaultInterval.colour(f.kind)),
+                "c": .string(f.colour),
                 "s": timed ? .int(f.startNanos) : .null,
                 "e": timed ? .int(f.endNanos) : .null,
                 "si": f.startIndex.map { .int(Int64($0)) } ?? .null,

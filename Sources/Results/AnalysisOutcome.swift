@@ -67,7 +67,8 @@ public struct AnalysisOutcome: Sendable {
                 + "No statistics: the history's operations do not pair: \(error).\n"
                 + renderers.text(outcomes, history: history, context: RenderContext())
             let html = HTMLReport.render(
-                outcomes: outcomes, history: history, title: "Schism test: \(metadata.workload)", renderers: renderers)
+                outcomes: outcomes, history: history, title: "Schism test: \(metadata.workload)",
+                faultColours: metadata.faultColours, renderers: renderers)
             return (text, html)
         }
     }

@@ -61,8 +61,15 @@ public struct StoredRun: Sendable {
         }
     }
 
+    /// Colours of fault families for the reports' shaded intervals (the fault registry's).
+    public var faultColours: [String: String] = [:]
+
     /// The run's metadata for the reports.
-    public var metadata: RunMetadata { record.metadata(resultsPath: folder.path, notes: notes) }
+    public var metadata: RunMetadata {
+        var m = record.metadata(resultsPath: folder.path, notes: notes)
+        m.faultColours = faultColours
+        return m
+    }
 
     /// Reads a JSON file; throws a ``RunError`` naming it when it cannot be read or parsed.
     static func readJSON(_ path: String) throws(RunError) -> JSONValue {

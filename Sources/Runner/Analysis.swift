@@ -12,12 +12,15 @@ struct Analysis {
     let notes: [String]
     /// The checkers the run's `test.json` may name.
     let checkers: CheckerRegistry
+    /// Colours of the fault families, for the reports.
+    let faultColours: [String: String]
 
     /// Reads `test.json` and the history back from disk, checks them and writes the reports; returns the verdict.
     func run() -> Verdict? {
         do {
             var stored = try StoredRun(path: folder.path)
             stored.notes = notes
+            stored.faultColours = faultColours
             log.info("checking the history with \(stored.record.checkers.map(\.name).joined(separator: ", "))")
             let outcome = try RunAnalysis.analyze(stored, registry: checkers, write: true)
             for line in outcome.summaryLines { log.info(line) }
@@ -42,7 +45,7 @@ extension TestPlan {
                 RunRecord.Node(name: $0.name, fields: ["host": .string($0.host), "clock": .string($0.clock.rawValue), "dataDir": .string($0.dataDir)])
             },
             checkers: workload.checkers, timeLimitSeconds: timeLimitSeconds,
-            faults: faultKinds.map(\.rawValue), startDate: ISO8601DateFormatter().string(from: Date()),
+            faults: faultKinds, startDate: ISO8601DateFormatter().string(from: Date()),
             settings: settings, command: CommandLine.arguments)
     }
 }

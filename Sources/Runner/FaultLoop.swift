@@ -19,16 +19,16 @@ struct FaultLoop: Sendable {
                     let fault = try await nemesis.start(action.kind, seed: action.seed)
                     active[action.faultNumber] = fault
                     recorder.nemesis(f: fault.event.f, value: fault.event.historyValue, error: errorText(fault.event))
-                    log.info("fault \(fault.id) started: \(action.kind.rawValue) on \(fault.nodes.joined(separator: ", "))\(fault.hasErrors ? " (with errors: \(errorText(fault.event) ?? ""))" : "")")
+                    log.info("fault \(fault.id) started: \(action.kind) on \(fault.nodes.joined(separator: ", "))\(fault.hasErrors ? " (with errors: \(errorText(fault.event) ?? ""))" : "")")
                 } catch {
-                    recorder.nemesis(f: action.kind.family.startF, value: .object(["kind": .string(action.kind.rawValue)]), error: error.description)
-                    log.info("fault \(action.kind.rawValue) not started: \(error)")
+                    recorder.nemesis(f: "start-" + nemesis.registry.familyName(ofKind: action.kind), value: .object(["kind": .string(action.kind)]), error: error.description)
+                    log.info("fault \(action.kind) not started: \(error)")
                 }
             case .stop:
                 guard let fault = active.removeValue(forKey: action.faultNumber) else { continue }
                 let event = await nemesis.stop(fault)
                 recorder.nemesis(f: event.f, value: event.historyValue, error: errorText(event))
-                log.info("fault \(fault.id) healed: \(fault.kind.rawValue)")
+                log.info("fault \(fault.id) healed: \(fault.kind)")
             }
         }
     }

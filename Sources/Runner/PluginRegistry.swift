@@ -1,4 +1,5 @@
 import Checkers
+import Faults
 import Systems
 import Workloads
 
@@ -12,11 +13,16 @@ public struct PluginRegistry: Sendable {
     /// Workload kinds; the first is the default when a file names none.
     public var workloads: [any WorkloadKind]
     public var checkers: CheckerRegistry
+    /// Fault families: the one source of their names, kinds, colours and help.
+    public var faults: FaultRegistry
 
-    public init(systems: [any SystemPlugin], workloads: [any WorkloadKind], checkers: [any CheckerPlugin]) {
+    public init(
+        systems: [any SystemPlugin], workloads: [any WorkloadKind], checkers: [any CheckerPlugin], faults: [any FaultFamily]
+    ) {
         self.systems = systems
         self.workloads = workloads
         self.checkers = CheckerRegistry(checkers)
+        self.faults = FaultRegistry(faults)
     }
 
     /// The system plug-in named `name`.

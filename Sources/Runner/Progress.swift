@@ -38,7 +38,7 @@ final class Progress: Sendable {
             guard final || now - l.at >= everySeconds else { return nil }
             let rate = now > l.at ? Double(completed - l.completed) / (now - l.at) : 0
             l = (now, completed)
-            let faults = nemesis.activeFaults.map { "\($0.kind.rawValue)(\($0.nodes.joined(separator: ",")))" }
+            let faults = nemesis.activeFaults.map { "\($0.kind)(\($0.nodes.joined(separator: ",")))" }
             let remaining = max(0, limitSeconds - now)
             return String(format: "[%6.1f s, %5.1f s left] %d ops: %d ok, %d fail, %d info; %.0f ops/s; faults: %@",
                           now, remaining, completed, ok, fail, info, rate, faults.isEmpty ? "none" : faults.joined(separator: " "))

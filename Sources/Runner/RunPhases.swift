@@ -45,10 +45,8 @@ struct RunPhases: Sendable {
             await collectAndTearDown()
             return failed(ExitStatus.cannotCreate, "cannot write the history or fault journal in \(folder.path): \(error)")
         }
-        var options = NemesisOptions()
-        options.databaseReadsLibcTime = system.readsTimeThroughLibc
         let nemesis = NemesisController(
-            cluster: cluster, database: system, options: options, journal: journal,
+            cluster: cluster, system: system, registry: run.registry.faults, journal: journal,
             elapsedNanoseconds: { recorder.elapsedNanoseconds() })
         let notes = RunNotes.before(plan: plan, nodes: cluster.nodes, nemesis: nemesis)
         for n in notes { log.info("note: \(n)") }
@@ -59,7 +57,9 @@ struct RunPhases: Sendable {
         await factory.shutdown()
         await collectAndTearDown()
         await cluster.remotes.closeAll()
-        let verdict = Analysis(folder: folder, log: log, notes: notes, checkers: run.registry.checkers).run()
+        let verdict = Analysis(
+            folder: folder, log: log, notes: notes, checkers: run.registry.checkers, faultColours: run.registry.faults.colours
+        ).run()
         try? folder.linkLatest()
         var code = verdict?.exitCode ?? ExitStatus.internalError
         if interrupted { code = ExitStatus.interrupted(stop.signal) }
@@ -96,7 +96,7 @@ struct RunPhases: Sendable {
         if schedule.actions.isEmpty, !plan.faultKinds.isEmpty {
             log.info("note: no fault fits in \(plan.timeLimitSeconds) s with a nemesis interval of \(plan.nemesisIntervalSeconds) s (a fault and its heal take two intervals); lower --nemesis-interval or raise --time-limit")
         }
-        log.info("running \(clients.count) clients for \(plan.timeLimitSeconds) s at \(plan.rate > 0 ? "\(Int(plan.rate)) ops/s" : "full speed"); faults: \(plan.faultKinds.isEmpty ? "none" : plan.faultKinds.map(\.rawValue).joined(separator: ", "))")
+        log.info("running \(clients.count) clients for \(plan.timeLimitSeconds) s at \(plan.rate > 0 ? "\(Int(plan.rate)) ops/s" : "full speed"); faults: \(plan.faultKinds.isEmpty ? "none" : plan.faultKinds.joined(separator: ", "))")
         let (workerClients, workerNodes, clock) = (clients, nodeNames, self.clock)
         let main = Task {
             await withTaskGroup(of: Void.self) { group in

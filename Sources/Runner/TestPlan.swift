@@ -1,5 +1,4 @@
 import Basics
-import Faults
 import Systems
 import Workloads
 
@@ -24,10 +23,10 @@ public struct TestPlan: Sendable {
     public var rate: Double = 200
     /// How long clients run, not counting setup, recovery and final reads.
     public var timeLimitSeconds: Double = 60
-    /// The fault names as written (`nemesis.faults`): families, kinds or aliases.
+    /// The fault names as written (`nemesis.faults`): families, kinds or aliases; default: every family.
     public var faults: [String] = []
-    /// The fault kinds to schedule, resolved from ``faults``.
-    public var faultKinds: [FaultKind] = []
+    /// The fault kinds to schedule, resolved from ``faults`` by the fault registry.
+    public var faultKinds: [String] = []
     /// Seconds between a fault's start and its heal, and between a heal and the next fault.
     public var nemesisIntervalSeconds: Double = 10
     /// How long to wait after healing before the final reads.
@@ -53,7 +52,7 @@ public struct TestPlan: Sendable {
             "requestTimeoutSeconds": .double(requestTimeoutSeconds), "concurrency": .int(Int64(concurrency)),
             "rate": .double(rate), "timeLimitSeconds": .double(timeLimitSeconds),
             "nemeses": .array(faults.map { .string($0) }),
-            "faultKinds": .array(faultKinds.map { .string($0.rawValue) }),
+            "faultKinds": .array(faultKinds.map { .string($0) }),
             "nemesisIntervalSeconds": .double(nemesisIntervalSeconds),
             "recoverySeconds": .double(recoverySeconds), "finalReads": .bool(finalReads),
         ])

@@ -84,7 +84,7 @@ public struct TestPlanParser: Sendable {
         var plan = TestPlan(
             name: ((top.file as NSString).lastPathComponent as NSString).deletingPathExtension,
             systemName: systemPlugin.name, system: system, workload: workload)
-        plan.faults = TestPlan.defaultFaults
+        plan.faults = registry.faults.families.map(\.name)
         try top.forEach(skipping: ["db", "workload"]) { field throws(ConfigError) in
             switch field.name {
             case "name": plan.name = try field.identifier()
@@ -100,7 +100,9 @@ public struct TestPlanParser: Sendable {
             case "time-limit": plan.timeLimitSeconds = try field.seconds(min: 1)
             case "nemesis": try field.section().forEach { f throws(ConfigError) in
                 switch f.name {
-                case "faults": plan.faults = try Self.faultNames(f)
+                case "faults":
+                    plan.faults = try f.strings()
+                    plan.faultKinds = try resolveFaults(plan.faults, f)
                 case "interval": plan.nemesisIntervalSeconds = try f.seconds(min: 0.5)
                 case "recovery": plan.recoverySeconds = try f.seconds(min: 0)
                 default: throw f.unknown(expected: ["faults", "interval", "recovery"])
@@ -111,19 +113,19 @@ public struct TestPlanParser: Sendable {
             default: throw field.unknown(expected: Self.topFields)
             }
         }
-        plan.faultKinds = TestPlan.kinds(named: plan.faults)
+        if top.field("nemesis").flatMap({ try? $0.section().field("faults") }) == nil {
+            plan.faultKinds = try resolveFaults(plan.faults, nil)
+        }
         return plan
     }
 
-    /// The fault names of `nemesis.faults` (or `--nemesis`), checked against the known ones.
-    static func faultNames(_ f: ConfigField) throws(ConfigError) -> [String] {
-        let names = try f.strings()
-        if names == ["none"] { return [] }
-        if names.count > 1, names.contains("none") { throw f.fail("none means no faults; give it alone, not with \(names.filter { $0 != "none" }.joined(separator: ", "))") }
-        let known = TestPlan.faultFamilyNames + TestPlan.faultKindNames
-        if let bad = names.first(where: { !known.contains($0) }) {
-            throw f.fail("\"\(bad)\" is not a fault; choose from \(TestPlan.faultFamilyNames.joined(separator: ", ")), none, or a kind: \(TestPlan.faultKindNames.joined(separator: ", "))")
+    /// The kinds that fault names select, through the fault registry; an unknown name is an
+    /// error at the field (or flag) that gave it.
+    private func resolveFaults(_ names: [String], _ field: ConfigField?) throws(ConfigError) -> [String] {
+        do throws(NemesisError) {
+            return try registry.faults.resolve(names)
+        } catch {
+            throw field?.fail(error.message) ?? ConfigError(file: "", line: nil, field: "nemesis.faults", message: error.message)
         }
-        return names
     }
 }

@@ -1,5 +1,6 @@
 import Basics
 import Checkers
+import Faults
 import Foundation
 import Histories
 import Report

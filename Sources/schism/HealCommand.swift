@@ -3,6 +3,7 @@ import ArgumentParser
 import Control
 import Foundation
 import Faults
+import Plugins
 
 /// `schism heal`: undo every fault Schism may have left on the nodes, e.g. after a killed run.
 struct HealCommand: AsyncParsableCommand {
@@ -25,6 +26,11 @@ struct HealCommand: AsyncParsableCommand {
     var journal: String?
 
     func run() async throws {
+        try await run(registry: BuiltIn.registry.faults)
+    }
+
+    /// Heals with the families of `registry` (each undoes what its faults may have left).
+    func run(registry: FaultRegistry) async throws {
         var events: [FaultEvent] = []
         if let journal {
             guard FileManager.default.fileExists(atPath: journal) else {
@@ -43,7 +49,7 @@ struct HealCommand: AsyncParsableCommand {
         let remotes = RemoteSet(nodesFile: nodes, options: nodeOptions.sshOptions)
         let connectFailures = await remotes.connectAll()
         let reachable = RemoteSet(remotes: remotes.remotes.filter { r in !connectFailures.contains { $0.node == r.node } })
-        let report = await Healer(nodes: nodes.nodes, remotes: reachable).heal(leftovers: JournalLeftovers(events: events))
+        let report = await Healer(registry: registry, nodes: nodes.nodes, remotes: reachable).heal(events: events)
         await remotes.closeAll()
         for line in report.lines { print(line) }
         for failure in connectFailures { printError("FAILED \(failure)") }

@@ -7,6 +7,8 @@ import Systems
 /// the PID in `<data_dir>/dummy/dummy.pid` (found by heal's pidfile scan).
 struct DummyDatabase: KillableSystem, PausableSystem {
     var name = "dummy"
+    /// `sleep` is a C program: libfaketime reaches it. A test may pretend otherwise (an etcd stand-in).
+    var readsTimeThroughLibc: Bool? = true
 
     static func pidfile(_ node: NodeConfig) -> String { node.dataDir + "/dummy/dummy.pid" }
 

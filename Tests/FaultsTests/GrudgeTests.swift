@@ -73,10 +73,12 @@ import Testing
 
     @Test func sameSeedSameGrudgeDifferentSeedsDiffer() {
         let nodes = Self.names(7)
-        for kind in FaultKind.allCases where kind.isPartition {
+        for kind in PartitionFamily().kinds {
             var a = SplitMix(seed: 1234)
             var b = SplitMix(seed: 1234)
-            #expect(Grudge.forKind(kind, nodes: nodes, using: &a) == Grudge.forKind(kind, nodes: nodes, using: &b))
+            let grudge = PartitionFamily.grudge(kind, nodes: nodes, using: &a)
+            #expect(grudge != nil)
+            #expect(grudge == PartitionFamily.grudge(kind, nodes: nodes, using: &b))
         }
         var seen = Set<Grudge>()
         for seed in 0..<20 {
@@ -88,10 +90,10 @@ import Testing
 
     @Test func grudgesNeverNameAnythingButNodes() {
         let nodes = Self.names(5)
-        for kind in FaultKind.allCases where kind.isPartition {
+        for kind in PartitionFamily().kinds {
             for seed in 0..<10 {
                 var rng = SplitMix(seed: UInt64(seed))
-                let g = Grudge.forKind(kind, nodes: nodes, using: &rng) ?? Grudge(drops: [:])
+                let g = PartitionFamily.grudge(kind, nodes: nodes, using: &rng) ?? Grudge(drops: [:])
                 let named = Set(g.drops.keys).union(g.drops.values.joined())
                 #expect(named.isSubset(of: Set(nodes)))
                 #expect(g.drops.allSatisfy { !$0.value.contains($0.key) })

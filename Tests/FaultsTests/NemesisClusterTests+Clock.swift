@@ -10,14 +10,15 @@ extension NemesisClusterTests {
     @Test func clockBumpShowsInLibcTimeAndIsReset() async throws {
         let cluster = try NemesisClusterFixture.testCluster()
         defer { Task { await cluster.remotes.closeAll() } }
-        let nemesis = NemesisController(cluster: cluster, database: DummyDatabase())
+        let nemesis = NemesisController(cluster: cluster, system: DummyDatabase(), registry: TestRegistry.builtIn)
+        let clock = ClockFamily()
         let n2 = try #require(cluster.nodes.first { $0.name == "n2" })
         let remote2 = try cluster.remote(n2)
 
-        let bump = try await nemesis.start(FaultPlan(kind: .clockBump, nodes: ["n2"], clockDeltaMilliseconds: 2_500))
+        let bump = try await nemesis.start(FaultPlan(kind: "clock-bump", nodes: ["n2"], details: ClockPlan(deltaMilliseconds: 2_500)))
         #expect(bump.event.errors.isEmpty, "\(bump.event.errors)")
         #expect(bump.event.details["applicable"] == true)
-        let measured = try await nemesis.measureOffset(n2, remote2)
+        let measured = try await clock.measureOffset(n2, remote2, in: nemesis.context)
         print("nemesis: bump +2500 ms on n2 measured \(measured.offsetMilliseconds) ms ± \(measured.uncertaintyMilliseconds) ms")
         #expect(abs(measured.offsetMilliseconds - 2_500) < 100 + measured.uncertaintyMilliseconds, "\(measured)")
         if case .object(let offsets)? = bump.event.details["offsets"], case .object(let o2)? = offsets["n2"],
@@ -35,22 +36,23 @@ extension NemesisClusterTests {
         let file = try await Probe.sh(cluster, "n2", "cat \(ClockScripts.faketimePath(n2))").stdoutText
         #expect(file == "+2.500\n")
         _ = await nemesis.stop(bump)
-        #expect(abs(try await nemesis.measureOffset(n2, remote2).offsetMilliseconds) < 100)
+        #expect(abs(try await clock.measureOffset(n2, remote2, in: nemesis.context).offsetMilliseconds) < 100)
 
         // A short strobe: the clock is off while it runs and back afterwards.
         let strobe = try await nemesis.start(
             FaultPlan(
-                kind: .clockStrobe, nodes: ["n1"], clockDeltaMilliseconds: -1_000, strobePeriodMilliseconds: 50,
-                strobeDurationMilliseconds: 300))
+                kind: "clock-strobe", nodes: ["n1"],
+                details: ClockPlan(deltaMilliseconds: -1_000, periodMilliseconds: 50, durationMilliseconds: 300)))
         #expect(strobe.event.errors.isEmpty, "\(strobe.event.errors)")
         #expect(strobe.event.details["flips"] == 6)
         let n1 = try #require(cluster.nodes.first { $0.name == "n1" })
-        #expect(abs(try await nemesis.measureOffset(n1, try cluster.remote(n1)).offsetMilliseconds) < 100)
+        #expect(abs(try await clock.measureOffset(n1, try cluster.remote(n1), in: nemesis.context).offsetMilliseconds) < 100)
         _ = await nemesis.stop(strobe)
 
         // Go programs are not reached by libfaketime: the record says so.
-        let etcdLike = NemesisController(cluster: cluster, database: DummyDatabase(name: "etcd"))
-        let note = try await etcdLike.start(FaultPlan(kind: .clockBump, nodes: ["n3"], clockDeltaMilliseconds: 500))
+        let etcdLike = NemesisController(
+            cluster: cluster, system: DummyDatabase(name: "etcd", readsTimeThroughLibc: false), registry: TestRegistry.builtIn)
+        let note = try await etcdLike.start(FaultPlan(kind: "clock-bump", nodes: ["n3"], details: ClockPlan(deltaMilliseconds: 500)))
         #expect(note.event.details["applicable"] == false)
         #expect(note.event.details["note"]?.stringValue?.hasPrefix("not applicable to etcd on faketime nodes") == true)
         _ = await etcdLike.healAll()
@@ -63,9 +65,10 @@ extension NemesisClusterTests {
             copy.clock = .system
             return copy
         }
-        let unsafe = NemesisController(cluster: TestCluster(nodes: systemNodes, remotes: cluster.remotes), database: nil)
+        let unsafe = NemesisController(
+            cluster: TestCluster(nodes: systemNodes, remotes: cluster.remotes), system: nil, registry: TestRegistry.builtIn)
         await #expect(throws: NemesisError.self) {
-            _ = try await unsafe.start(FaultPlan(kind: .clockBump, nodes: ["n1"], clockDeltaMilliseconds: 100))
+            _ = try await unsafe.start(FaultPlan(kind: "clock-bump", nodes: ["n1"], details: ClockPlan(deltaMilliseconds: 100)))
         }
     }
 }

@@ -15,10 +15,11 @@ struct NemesisClusterTests {
         let cluster = try NemesisClusterFixture.testCluster()
         defer { Task { await cluster.remotes.closeAll() } }
         for node in ["n1", "n2", "n3"] { _ = try await Probe.sh(cluster, node, Probe.markerScript) }
-        let nemesis = NemesisController(cluster: cluster, database: nil)
+        let nemesis = NemesisController(cluster: cluster, system: nil, registry: TestRegistry.builtIn)
         #expect(try await Probe.connects(cluster, from: "n1", to: "n2"))
 
-        let plan = FaultPlan(kind: .partitionOne, nodes: ["n1", "n2", "n3"], grudge: Grudge.complete([["n1"], ["n2", "n3"]]))
+        let plan = FaultPlan(
+            kind: "partition-one", nodes: ["n1", "n2", "n3"], details: PartitionPlan(grudge: Grudge.complete([["n1"], ["n2", "n3"]])))
         let fault = try await nemesis.start(plan)
         #expect(fault.event.errors.isEmpty, "\(fault.event.errors)")
         #expect(try await !Probe.connects(cluster, from: "n1", to: "n2"))
@@ -45,8 +46,8 @@ struct NemesisClusterTests {
         let cluster = try NemesisClusterFixture.testCluster()
         defer { Task { await cluster.remotes.closeAll() } }
         for node in ["n1", "n2", "n3"] { _ = try await Probe.sh(cluster, node, Probe.markerScript) }
-        let nemesis = NemesisController(cluster: cluster, database: nil)
-        let fault = try await nemesis.start(FaultPlan(kind: .packetLoss, nodes: ["n2", "n3"], lossProbability: 0.5))
+        let nemesis = NemesisController(cluster: cluster, system: nil, registry: TestRegistry.builtIn)
+        let fault = try await nemesis.start(FaultPlan(kind: "packet-loss", nodes: ["n2", "n3"], details: PacketLossPlan(probability: 0.5)))
         #expect(fault.event.errors.isEmpty, "\(fault.event.errors)")
         #expect(fault.event.details["netem"] == "unavailable")
         let rules = try await Probe.schismChain(cluster, "n2") ?? ""
@@ -55,7 +56,7 @@ struct NemesisClusterTests {
         #expect(try await Probe.schismChain(cluster, "n1") == nil)
         // A partition on top; heal undoes both, and only what Schism owns.
         var rng = SplitMix(seed: 1)
-        _ = try await nemesis.start(.partitionRandomHalves, using: &rng)
+        _ = try await nemesis.start("partition-random-halves", using: &rng)
         let report = await nemesis.healAll()
         #expect(report.isClean, "\(report.lines)")
         #expect(report.stopped.count == 2)
@@ -71,19 +72,19 @@ struct NemesisClusterTests {
         defer { Task { await cluster.remotes.closeAll() } }
         let db = DummyDatabase()
         try await db.setup(cluster)
-        let nemesis = NemesisController(cluster: cluster, database: db)
-        let pause = try await nemesis.start(FaultPlan(kind: .pause, nodes: ["n1", "n2"]))
+        let nemesis = NemesisController(cluster: cluster, system: db, registry: TestRegistry.builtIn)
+        let pause = try await nemesis.start(FaultPlan(kind: "pause", nodes: ["n1", "n2"]))
         #expect(pause.event.errors.isEmpty, "\(pause.event.errors)")
         #expect(try await Probe.dummyState(cluster, "n1") == "T")
         #expect(try await Probe.dummyState(cluster, "n2") == "T")
         #expect(try await Probe.dummyState(cluster, "n3") == "S")
-        let kill = try await nemesis.start(FaultPlan(kind: .kill, nodes: ["n3"]))
+        let kill = try await nemesis.start(FaultPlan(kind: "kill", nodes: ["n3"]))
         #expect(kill.event.errors.isEmpty, "\(kill.event.errors)")
         #expect(try await Probe.dummyState(cluster, "n3") == nil)
         let stopped = await nemesis.stop(pause)
         #expect(stopped.errors.isEmpty)
         #expect(try await Probe.dummyState(cluster, "n1") == "S")
-        _ = try await nemesis.start(FaultPlan(kind: .pause, nodes: ["n2"]))
+        _ = try await nemesis.start(FaultPlan(kind: "pause", nodes: ["n2"]))
         let report = await nemesis.healAll()
         #expect(report.isClean, "\(report.lines)")
         for node in ["n1", "n2", "n3"] { #expect(try await Probe.dummyState(cluster, node) == "S", "\(node) running") }
@@ -101,20 +102,20 @@ struct NemesisClusterTests {
         do {
             // A controller that starts faults and is dropped without healing, as if killed.
             let journal = try FaultJournal(path: path)
-            let crashed = NemesisController(cluster: cluster, database: db, journal: journal)
+            let crashed = NemesisController(cluster: cluster, system: db, registry: TestRegistry.builtIn, journal: journal)
             var rng = SplitMix(seed: 77)
-            _ = try await crashed.start(.partitionMajoritiesRing, using: &rng)
-            _ = try await crashed.start(FaultPlan(kind: .packetLoss, nodes: ["n1"], lossProbability: 0.3))
-            _ = try await crashed.start(FaultPlan(kind: .pause, nodes: ["n1", "n3"]))
-            _ = try await crashed.start(FaultPlan(kind: .clockBump, nodes: ["n2"], clockDeltaMilliseconds: -3_000))
+            _ = try await crashed.start("partition-majorities-ring", using: &rng)
+            _ = try await crashed.start(FaultPlan(kind: "packet-loss", nodes: ["n1"], details: PacketLossPlan(probability: 0.3)))
+            _ = try await crashed.start(FaultPlan(kind: "pause", nodes: ["n1", "n3"]))
+            _ = try await crashed.start(FaultPlan(kind: "clock-bump", nodes: ["n2"], details: ClockPlan(deltaMilliseconds: -3_000)))
         }
         #expect(try await Probe.dummyState(cluster, "n3") == "T")
         #expect(try await Probe.schismChain(cluster, "n1") != nil)
         let events = try FaultJournal.read(path: path)
         #expect(events.map(\.phase) == [.start, .start, .start, .start])
 
-        let report = await Healer(nodes: cluster.nodes, remotes: cluster.remotes)
-            .heal(leftovers: JournalLeftovers(events: events))
+        let report = await Healer(registry: TestRegistry.builtIn, nodes: cluster.nodes, remotes: cluster.remotes)
+            .heal(events: events)
         #expect(report.isClean, "\(report.lines)")
         #expect(report.actions.contains { $0.what.hasPrefix("removed chain SCHISM") })
         #expect(report.actions.contains { $0.what.hasPrefix("resumed stopped process") })
@@ -126,7 +127,7 @@ struct NemesisClusterTests {
             #expect(try await Probe.sh(cluster, node.name, file).stdoutText == "+0\n")
         }
         // A second heal finds nothing left.
-        let again = await Healer(nodes: cluster.nodes, remotes: cluster.remotes).heal()
+        let again = await Healer(registry: TestRegistry.builtIn, nodes: cluster.nodes, remotes: cluster.remotes).heal()
         #expect(again.actions.isEmpty && again.isClean, "\(again.lines)")
         try await db.teardown(cluster)
     }

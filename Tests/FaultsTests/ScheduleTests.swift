@@ -7,7 +7,7 @@ import Testing
 /// Pure tests of the fault schedule and fault plans.
 @Suite struct ScheduleTests {
     @Test func alternatesStartAndStopWithinTheTest() {
-        let s = NemesisSchedule(seed: 7, kinds: [.partitionRandomHalves, .kill, .clockBump], intervalSeconds: 5, durationSeconds: 60)
+        let s = NemesisSchedule(seed: 7, kinds: ["partition-random-halves", "kill", "clock-bump"], intervalSeconds: 5, durationSeconds: 60)
         #expect(s.actions.count == 12)
         for (i, action) in s.actions.enumerated() {
             #expect(action.phase == (i % 2 == 0 ? .start : .stop))
@@ -19,19 +19,20 @@ import Testing
             }
         }
         #expect(s.actions.allSatisfy { $0.atNanoseconds <= 60_000_000_000 })
-        #expect(Set(s.actions.map(\.kind)).isSubset(of: [.partitionRandomHalves, .kill, .clockBump]))
+        #expect(Set(s.actions.map(\.kind)).isSubset(of: ["partition-random-halves", "kill", "clock-bump"]))
     }
 
     @Test func sameSeedSameScheduleOtherSeedOther() {
-        let a = NemesisSchedule(seed: 99, kinds: FaultKind.allCases, intervalSeconds: 1, durationSeconds: 100, jitter: 0.5)
-        let b = NemesisSchedule(seed: 99, kinds: FaultKind.allCases, intervalSeconds: 1, durationSeconds: 100, jitter: 0.5)
-        let c = NemesisSchedule(seed: 100, kinds: FaultKind.allCases, intervalSeconds: 1, durationSeconds: 100, jitter: 0.5)
+        let kinds = TestRegistry.builtIn.kindNames
+        let a = NemesisSchedule(seed: 99, kinds: kinds, intervalSeconds: 1, durationSeconds: 100, jitter: 0.5)
+        let b = NemesisSchedule(seed: 99, kinds: kinds, intervalSeconds: 1, durationSeconds: 100, jitter: 0.5)
+        let c = NemesisSchedule(seed: 100, kinds: kinds, intervalSeconds: 1, durationSeconds: 100, jitter: 0.5)
         #expect(a == b)
         #expect(a.actions != c.actions)
     }
 
     @Test func jitterStaysInsideItsBand() {
-        let s = NemesisSchedule(seed: 1, kinds: [.pause], intervalSeconds: 2, durationSeconds: 200, jitter: 0.25)
+        let s = NemesisSchedule(seed: 1, kinds: ["pause"], intervalSeconds: 2, durationSeconds: 200, jitter: 0.25)
         var previous: Int64 = 0
         for action in s.actions {
             let gap = action.atNanoseconds - previous
@@ -43,29 +44,50 @@ import Testing
 
     @Test func degenerateInputsGiveNoActions() {
         #expect(NemesisSchedule(seed: 1, kinds: [], intervalSeconds: 1, durationSeconds: 10).actions.isEmpty)
-        #expect(NemesisSchedule(seed: 1, kinds: [.kill], intervalSeconds: 0, durationSeconds: 10).actions.isEmpty)
-        #expect(NemesisSchedule(seed: 1, kinds: [.kill], intervalSeconds: 6, durationSeconds: 10).actions.isEmpty)
-        let bounded = NemesisSchedule(seed: 1, kinds: [.kill], intervalSeconds: 1e-9, durationSeconds: 1e6)
+        #expect(NemesisSchedule(seed: 1, kinds: ["kill"], intervalSeconds: 0, durationSeconds: 10).actions.isEmpty)
+        #expect(NemesisSchedule(seed: 1, kinds: ["kill"], intervalSeconds: 6, durationSeconds: 10).actions.isEmpty)
+        let bounded = NemesisSchedule(seed: 1, kinds: ["kill"], intervalSeconds: 1e-9, durationSeconds: 1e6)
         #expect(bounded.actions.count == 2 * NemesisSchedule.maxFaults)
     }
 
-    @Test func plansAreReproducibleAndSized() {
+    @Test func plansAreReproducibleAndSized() throws {
         let nodes = ["n1", "n2", "n3", "n4", "n5"]
-        var options = NemesisOptions()
-        options.killTargets = [.majority]
-        options.clockBumpMilliseconds = 200...300
-        for kind in FaultKind.allCases {
+        let kill = KillFamily(targets: [.majority])
+        let clock = ClockFamily(bumpMilliseconds: 200...300)
+        let loss = PacketLossFamily()
+        let registry = FaultRegistry([PartitionFamily(), kill, PauseFamily(), clock, loss])
+        // Every family's plan is pure: the same seed gives the same plan, kind by kind.
+        for kind in registry.kindNames {
+            let family = try #require(registry.family(ofKind: kind))
             var a = SplitMix(seed: 11)
             var b = SplitMix(seed: 11)
-            #expect(FaultPlan.make(kind, nodes: nodes, options: options, using: &a)
-                == FaultPlan.make(kind, nodes: nodes, options: options, using: &b))
+            let first = family.plainPlan(kind, nodes: nodes, using: &a)
+            #expect(first == family.plainPlan(kind, nodes: nodes, using: &b), "\(kind)")
+            #expect(first.kind == kind)
+            #expect(Set(first.nodes).isSubset(of: Set(nodes)))
         }
         var rng = SplitMix(seed: 2)
-        #expect(FaultPlan.make(.kill, nodes: nodes, options: options, using: &rng).nodes.count == 3)
-        let bump = FaultPlan.make(.clockBump, nodes: nodes, options: options, using: &rng)
-        #expect((200...300).contains(abs(bump.clockDeltaMilliseconds ?? 0)))
-        let loss = FaultPlan.make(.packetLoss, nodes: nodes, options: options, using: &rng)
-        #expect(options.packetLossProbabilities.contains(loss.lossProbability ?? -1))
+        #expect(kill.plan("kill", nodes: nodes, using: &rng).nodes.count == 3)
+        let bump = clock.plan("clock-bump", nodes: nodes, using: &rng)
+        #expect((200...300).contains(abs(bump.details.deltaMilliseconds)))
+        #expect(bump.details.periodMilliseconds == nil)
+        let strobe = clock.plan("clock-strobe", nodes: nodes, using: &rng)
+        #expect(strobe.details.periodMilliseconds == 50 && strobe.details.durationMilliseconds == 1_000)
+        let dropped = loss.plan("packet-loss", nodes: nodes, using: &rng)
+        #expect(loss.probabilities.contains(dropped.details.probability))
+        let ring = PartitionFamily().plan("partition-majorities-ring", nodes: nodes, using: &rng)
+        #expect(ring.nodes == nodes.filter { !ring.details.grudge.dropped(by: $0).isEmpty })
+    }
+
+    @Test func typedDetailsRoundTripThroughJSON() throws {
+        let clock = ClockPlan(deltaMilliseconds: -1_200, periodMilliseconds: 50, durationMilliseconds: 300)
+        #expect(try ClockPlan(json: clock.json) == clock)
+        #expect(clock.json["delta_ms"] == -1_200)
+        let partition = PartitionPlan(grudge: Grudge.halves(["n1", "n2", "n3"]))
+        #expect(try PartitionPlan(json: partition.json) == partition)
+        #expect(try PacketLossPlan(json: ["probability": 0.3]).probability == 0.3)
+        #expect(throws: NemesisError.self) { try PacketLossPlan(json: [:]) }
+        #expect(throws: NemesisError.self) { try ClockPlan(json: ["delta_ms": "soon"]) }
     }
 
     @Test func targetSizes() {
@@ -77,10 +99,12 @@ import Testing
         #expect(TargetSpec.one.size(of: 0) == 0)
     }
 
-    @Test func historyNamesFollowTheFamily() {
-        #expect(FaultKind.partitionBridge.family.startF == "start-partition")
-        #expect(FaultKind.clockStrobe.family.stopF == "stop-clock")
-        #expect(FaultKind.packetLoss.family.startF == "start-packet-loss")
-        #expect(FaultKind(name: "partition") == .partitionRandomHalves)
+    @Test func historyNamesFollowTheFamily() throws {
+        let registry = TestRegistry.builtIn
+        #expect(registry.family(ofKind: "partition-bridge")?.startF == "start-partition")
+        #expect(registry.family(ofKind: "clock-strobe")?.stopF == "stop-clock")
+        #expect(registry.family(ofKind: "packet-loss")?.startF == "start-packet-loss")
+        #expect(registry.familyName(ofKind: "partition-one") == "partition")
+        #expect(try registry.resolve(["partition"]).contains("partition-random-halves"))
     }
 }

@@ -2,6 +2,7 @@ import Basics
 import Checkers
 import Config
 import Control
+import Faults
 import Foundation
 import Histories
 import Runner
@@ -10,8 +11,8 @@ import Systems
 import Testing
 import Workloads
 
-// A system, a workload kind and a checker defined here, in the test target, and run through
-// the real runner: the proof that a new plug-in needs no edit anywhere else.
+// A system, a workload kind, a checker and a fault family defined here, in the test target, and
+// run through the real runner: the proof that a new plug-in needs no edit anywhere else.
 
 /// A counter held in memory; with `lose-every: N` it silently drops every Nth add.
 struct CounterSystemPlugin: SystemPlugin {
@@ -53,21 +54,21 @@ struct CounterSystem: SystemUnderTest {
     }
 }
 
-/// The counter and its clients.
-final class CounterStore: ClientFactory, Client {
+/// The counter and its clients; a client drops adds while its node holds the drop-adds fault's file.
+final class CounterStore: ClientFactory {
     private let state = Mutex((value: 0, adds: 0))
     let loseEvery: Int
 
     init(loseEvery: Int) { self.loseEvery = loseEvery }
 
-    func makeClient(node: NodeConfig, options: ClientOptions) throws(SystemError) -> any Client { self }
+    func makeClient(node: NodeConfig, options: ClientOptions) throws(SystemError) -> any Client { CounterClient(store: self, node: node) }
 
-    func invoke(_ request: ClientRequest) async -> ClientResponse {
+    func invoke(_ request: ClientRequest, dropAdds: Bool) -> ClientResponse {
         state.withLock { s in
             switch request.f {
             case "add":
                 s.adds += 1
-                if loseEvery == 0 || s.adds % loseEvery != 0 { s.value += 1 }
+                if !dropAdds, loseEvery == 0 || s.adds % loseEvery != 0 { s.value += 1 }
                 return ClientResponse(type: .ok, value: request.value)
             case "read":
                 return ClientResponse(type: .ok, value: .int(Int64(s.value)))
@@ -76,8 +77,51 @@ final class CounterStore: ClientFactory, Client {
             }
         }
     }
+}
+
+struct CounterClient: Client {
+    let store: CounterStore
+    let node: NodeConfig
+
+    func invoke(_ request: ClientRequest) async -> ClientResponse {
+        store.invoke(request, dropAdds: FileManager.default.fileExists(atPath: DropAddsFamily.path(node)))
+    }
 
     func close() async {}
+}
+
+/// A fault that makes the counter drop adds on every node while it is active.
+struct DropAddsFamily: FaultFamily {
+    var name: String { "drop-adds" }
+    var kinds: [String] { ["drop-adds"] }
+    var colour: String { "#654321" }
+    var help: String { "the counter store drops adds while active (for tests)" }
+
+    static func path(_ node: NodeConfig) -> String { node.dataDir + "/drop-adds" }
+
+    func plan(_ kind: String, nodes: [String], using rng: inout some RandomNumberGenerator) -> Planned<NoDetails> {
+        Planned(kind: kind, nodes: nodes, details: NoDetails())
+    }
+
+    func apply(_ plan: Planned<NoDetails>, in context: FaultContext) async throws(NemesisError) -> FaultStep<NoDetails> {
+        await each(plan.nodes, "touch", context)
+    }
+
+    func undo(_ plan: Planned<NoDetails>, in context: FaultContext) async -> FaultStep<NoDetails> {
+        await each(plan.nodes, "rm -f", context)
+    }
+
+    func heal(events: [FaultEvent], in context: FaultContext) async -> HealReport {
+        await context.runEverywhere({ "rm -f \(ShellQuote.quote(Self.path($0)))" }, doing: "heal drop-adds")
+    }
+
+    private func each(_ nodes: [String], _ command: String, _ context: FaultContext) async -> FaultStep<NoDetails> {
+        let result = await context.eachNode(nodes) { node, remote throws(NemesisError) -> Bool in
+            _ = try await context.run(remote, "\(command) \(ShellQuote.quote(Self.path(node)))", sudo: false, doing: command)
+            return true
+        }
+        return FaultStep(details: NoDetails(), errors: result.errors)
+    }
 }
 
 /// Adds of 1 and reads of one counter.
@@ -139,7 +183,8 @@ struct CounterChecker: Checker {
 
 @Suite("A system, workload kind and checker from the test target run through the real runner")
 struct PluginExtensionTests {
-    let registry = PluginRegistry(systems: [CounterSystemPlugin()], workloads: [CounterKind()], checkers: [CounterCheckerPlugin()])
+    let registry = PluginRegistry(
+        systems: [CounterSystemPlugin()], workloads: [CounterKind()], checkers: [CounterCheckerPlugin()], faults: [DropAddsFamily()])
 
     func run(_ yaml: String) async throws -> (TestRun.Outcome, String) {
         let root = NSTemporaryDirectory() + "schism-plugins-\(UUID().uuidString)"
@@ -151,7 +196,7 @@ struct PluginExtensionTests {
         return (outcome, root)
     }
 
-    static let base = "workload: {kind: counter}\nnemesis: {faults: none}\ntime-limit: 1\nconcurrency: 3\nrate: 300\nseed: 5\n"
+    static let base = "workload: {kind: counter}\nnemesis: {faults: none}\ntime-limit: 1\nconcurrency: 3\nrate: 1000\nseed: 5\n"
 
     @Test func aCorrectCounterIsValid() async throws {
         let (outcome, root) = try await run("db: {system: counter-store}\n" + Self.base)
@@ -166,7 +211,7 @@ struct PluginExtensionTests {
     }
 
     @Test func aLossyCounterIsInvalidWithTheCheckersFinding() async throws {
-        let (outcome, root) = try await run("db: {system: counter-store, lose-every: 7}\n" + Self.base)
+        let (outcome, root) = try await run("db: {system: counter-store, lose-every: 2}\n" + Self.base)
         defer { try? FileManager.default.removeItem(atPath: root) }
         #expect(outcome.verdict == .invalid, "\(outcome)")
         #expect(outcome.exitCode == ExitStatus.invalid)
@@ -189,6 +234,22 @@ struct PluginExtensionTests {
             #expect(error.field == "workload.kind")
             #expect(error.message.contains("does not support the other workload"), "\(error)")
         }
+    }
+
+    @Test func theTestFaultDropsAddsAndTheRunSaysWhen() async throws {
+        let yaml = "db: {system: counter-store}\nworkload: {kind: counter}\nnemesis: {faults: [drop-adds], interval: 0.5, recovery: 0}\n"
+            + "time-limit: 2\nconcurrency: 3\nrate: 1000\nseed: 5\n"
+        let (outcome, root) = try await run(yaml)
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        #expect(outcome.verdict == .invalid, "\(outcome)")
+        let folder = try #require(outcome.folder)
+        let history = try HistoryReader.read(path: folder.history)
+        #expect(history.operations.contains { $0.process == .nemesis && $0.f == "start-drop-adds" })
+        #expect(history.operations.contains { $0.process == .nemesis && $0.f == "stop-drop-adds" })
+        #expect(try String(contentsOfFile: folder.faults, encoding: .utf8).contains("\"drop-adds\""))
+        // Healed: no node keeps the fault's file; the report shades the fault in its registered colour.
+        #expect(!FileManager.default.fileExists(atPath: root + "/n1/drop-adds"))
+        #expect(try String(contentsOfFile: folder.reportHTML, encoding: .utf8).contains("#654321"))
     }
 }
 

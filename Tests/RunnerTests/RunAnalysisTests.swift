@@ -26,7 +26,7 @@ struct RunAnalysisTests {
         ]
         try folder.write(lines.joined(separator: "\n") + "\n", to: folder.history)
         let log = RunLog(path: nil, echo: { _ in })
-        #expect(Analysis(folder: folder, log: log, notes: ["read me"], checkers: BuiltIn.registry.checkers).run() == .valid)
+        #expect(Analysis(folder: folder, log: log, notes: ["read me"], checkers: BuiltIn.registry.checkers, faultColours: [:]).run() == .valid)
 
         let run = try StoredRun(path: folder.path)
         #expect(run.record.checkers == [LinearizabilityPlugin.runSpec(model: "cas-register")])

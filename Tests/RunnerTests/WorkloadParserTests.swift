@@ -64,14 +64,15 @@ struct WorkloadParserTests {
         #expect(w.name == "my-test")
         #expect(w.systemName == BuiltIn.registry.systems.first?.name)
         #expect(w.workload as? RegisterWorkload == RegisterWorkload())
-        #expect(w.faults == TestPlan.defaultFaults)
+        #expect(w.faults == BuiltIn.registry.faults.families.map(\.name))
+        #expect(w.faultKinds == BuiltIn.registry.faults.kindNames)
         #expect(w.concurrency == 10 && w.rate == 200 && w.timeLimitSeconds == 60)
     }
 
     @Test(arguments: [
         ("concurrency: 10\nratee: 5\n", 2, "ratee", "unknown field"),
-        ("nemesis:\n  faults: [partition, flood]\n", 2, "nemesis.faults", "\"flood\" is not a fault"),
-        ("nemesis:\n  faults: [none, kill]\n", 2, "nemesis.faults", "none means no faults"),
+        ("nemesis:\n  faults: [partition, flood]\n", 2, "nemesis.faults", "unknown fault \"flood\"; choose from none, partition"),
+        ("nemesis:\n  faults: [none, kill]\n", 2, "nemesis.faults", "\"none\" means no faults and cannot be combined"),
         ("time-limit: soon\n", 1, "time-limit", "is not a duration"),
         ("concurrency: 0\n", 1, "concurrency", "between 1 and 1000"),
         ("db:\n  reads: sometimes\n", 2, "db.reads", "not one of linearizable, serializable"),

@@ -11,6 +11,8 @@ public struct NemesisError: Error, Sendable, CustomStringConvertible {
         case commandFailed
         /// The fault journal could not be written or read.
         case journal
+        /// A fault name that no registered family offers (or `none` mixed with others).
+        case unknownFault
     }
 
     /// The class of failure.
@@ -55,7 +57,7 @@ public struct NemesisError: Error, Sendable, CustomStringConvertible {
     }
 
     /// The same failure as a ``NodeFailure`` for an event (node "-" when none).
-    var nodeFailure: NodeFailure {
+    public var nodeFailure: NodeFailure {
         var text = message
         if let command { text += " (`\(command)`)" }
         if !stderrTail.isEmpty { text += ": " + stderrTail }

@@ -59,18 +59,10 @@ public enum ClockSafety {
 
     /// The IPv4 and IPv6 addresses of this machine's interfaces, as text.
     static func localAddresses() -> Set<String> {
-        var out: Set<String> = []
         var list: UnsafeMutablePointer<ifaddrs>?
-        guard getifaddrs(&list) == 0 else { return out }
+        guard getifaddrs(&list) == 0 else { return [] }
         defer { freeifaddrs(list) }
-        var cursor = list
-        var count = 0
-        while let entry = cursor, count < 4096 {
-            count += 1
-            if let address = entry.pointee.ifa_addr, let text = numericHost(address) { out.insert(text) }
-            cursor = entry.pointee.ifa_next
-        }
-        return out
+        return addresses(in: list, limit: 4096, address: \.ifa_addr, next: \.ifa_next)
     }
 
     /// The addresses `host` resolves to on this machine (empty when it does not resolve).
@@ -80,13 +72,21 @@ public enum ClockSafety {
         var result: UnsafeMutablePointer<addrinfo>?
         guard getaddrinfo(host, nil, &hints, &result) == 0 else { return [] }
         defer { freeaddrinfo(result) }
+        return addresses(in: result, limit: 256, address: \.ai_addr, next: \.ai_next)
+    }
+
+    /// The numeric addresses of a C linked list (ifaddrs, addrinfo), at most `limit` entries.
+    private static func addresses<Entry>(
+        in list: UnsafeMutablePointer<Entry>?, limit: Int, address: KeyPath<Entry, UnsafeMutablePointer<sockaddr>?>,
+        next: KeyPath<Entry, UnsafeMutablePointer<Entry>?>
+    ) -> Set<String> {
         var out: Set<String> = []
-        var cursor = result
+        var cursor = list
         var count = 0
-        while let entry = cursor, count < 256 {
+        while let entry = cursor, count < limit {
             count += 1
-            if let address = entry.pointee.ai_addr, let text = numericHost(address) { out.insert(text) }
-            cursor = entry.pointee.ai_next
+            if let a = entry.pointee[keyPath: address], let text = numericHost(a) { out.insert(text) }
+            cursor = entry.pointee[keyPath: next]
         }
         return out
     }

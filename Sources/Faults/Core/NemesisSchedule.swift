@@ -4,8 +4,9 @@ import SyntheticHistories
 /// The timed sequence of fault starts and stops for one test, computed from a seed.
 ///
 /// Jepsen-style alternation: wait one interval, start a fault, wait one interval, stop it,
-/// and so on. Each start draws its kind from the enabled kinds and carries its own seed, so
-/// the runner replays the exact targets with `NemesisController.start(_:seed:)`. A fault whose
+/// and so on. Each start draws its kind name from the enabled kinds (resolve workload names
+/// with ``FaultRegistry/resolve(_:)`` first) and carries its own seed, so the runner replays the
+/// exact targets with `NemesisController.start(_:seed:)`. A fault whose
 /// stop would fall after the end of the test is not started. The schedule is a pure value:
 /// the same arguments give the same actions on every machine.
 public struct NemesisSchedule: Sendable, Hashable {
@@ -19,8 +20,8 @@ public struct NemesisSchedule: Sendable, Hashable {
         public var atNanoseconds: Int64
         /// Start or stop.
         public var phase: Phase
-        /// The fault.
-        public var kind: FaultKind
+        /// The fault's specific kind, e.g. `partition-one`.
+        public var kind: String
         /// The seed for the start's random choices (the stop repeats its start's seed).
         public var seed: UInt64
         /// Pairs a stop with its start: 0 for the first fault, 1 for the next...
@@ -39,14 +40,14 @@ public struct NemesisSchedule: Sendable, Hashable {
     ///
     /// - Parameters:
     ///   - seed: the test's seed (printed by the runner so that a run can be reproduced).
-    ///   - kinds: the enabled faults; duplicates are ignored, the order matters for the seed.
+    ///   - kinds: the enabled kind names; duplicates are ignored, the order matters for the seed.
     ///   - intervalSeconds: the time between a start and its stop, and between a stop and the next start.
     ///   - durationSeconds: the length of the test; every stop falls at or before it.
     ///   - jitter: 0...1; each gap is drawn uniformly from interval × (1 ± jitter).
-    public init(seed: UInt64, kinds: [FaultKind], intervalSeconds: Double, durationSeconds: Double, jitter: Double = 0) {
+    public init(seed: UInt64, kinds: [String], intervalSeconds: Double, durationSeconds: Double, jitter: Double = 0) {
         self.seed = seed
-        var unique: [FaultKind] = []
-        for kind in kinds where !unique.contains(kind) { unique.append(kind) }
+        var seen: Set<String> = []
+        let unique = kinds.filter { seen.insert($0).inserted }
         guard !unique.isEmpty, intervalSeconds > 0, durationSeconds > 0, intervalSeconds.isFinite,
             durationSeconds.isFinite
         else {

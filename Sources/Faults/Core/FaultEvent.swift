@@ -20,8 +20,10 @@ public struct FaultEvent: Sendable, Hashable {
     public var faultID: Int
     /// Start, stop or heal.
     public var phase: Phase
-    /// The fault; nil for heal events.
-    public var kind: FaultKind?
+    /// The fault's family (`partition`, `clock`, ...), which names the history operation; nil for heal events.
+    public var family: String?
+    /// The fault's specific kind (`partition-one`); nil for heal events.
+    public var kind: String?
     /// The nodes acted on.
     public var nodes: [String]
     /// What was done: grudge, offsets, loss probability, NTP services stopped, notes.
@@ -31,12 +33,13 @@ public struct FaultEvent: Sendable, Hashable {
 
     /// Creates an event.
     public init(
-        timeNanoseconds: Int64, faultID: Int, phase: Phase, kind: FaultKind?, nodes: [String],
+        timeNanoseconds: Int64, faultID: Int, phase: Phase, family: String?, kind: String?, nodes: [String],
         details: [String: JSONValue] = [:], errors: [NodeFailure] = []
     ) {
         self.timeNanoseconds = timeNanoseconds
         self.faultID = faultID
         self.phase = phase
+        self.family = family
         self.kind = kind
         self.nodes = nodes
         self.details = details
@@ -51,14 +54,14 @@ public struct FaultEvent: Sendable, Hashable {
 
     /// The history operation's `f`: `start-partition`, `stop-clock`, ..., or `heal`.
     public var f: String {
-        guard let kind else { return "heal" }
-        return phase == .start ? kind.family.startF : kind.family.stopF
+        guard let family, phase != .heal else { return "heal" }
+        return (phase == .start ? "start-" : "stop-") + family
     }
 
     /// The history operation's value: the kind, nodes and details, plus errors when any.
     public var historyValue: JSONValue {
         var object = details
-        if let kind { object["kind"] = .string(kind.rawValue) }
+        if let kind { object["kind"] = .string(kind) }
         object["nodes"] = .array(nodes.map { .string($0) })
         object["fault"] = .int(Int64(faultID))
         if !errors.isEmpty { object["errors"] = .array(errors.map(\.json)) }
@@ -72,7 +75,7 @@ public struct FaultEvent: Sendable, Hashable {
             "f": .string(f), "nodes": .array(nodes.map { .string($0) }), "details": .object(details),
             "result": .string(result), "errors": .array(errors.map(\.json)),
         ]
-        object["kind"] = kind.map { .string($0.rawValue) } ?? .null
+        object["kind"] = kind.map { .string($0) } ?? .null
         return .object(object)
     }
 
@@ -84,17 +87,20 @@ public struct FaultEvent: Sendable, Hashable {
         guard let phaseText = o["phase"]?.stringValue, let phase = Phase(rawValue: phaseText) else {
             throw bad("missing or unknown 'phase' (start, stop or heal)")
         }
-        var kind: FaultKind?
-        if let text = o["kind"]?.stringValue {
-            guard let k = FaultKind(rawValue: text) else { throw bad("unknown fault kind '\(text)'") }
-            kind = k
+        var family: String?
+        if phase != .heal {
+            let f = o["f"]?.stringValue ?? ""
+            let prefix = phase == .start ? "start-" : "stop-"
+            guard f.hasPrefix(prefix), f.count > prefix.count else { throw bad("missing or malformed 'f' (\(prefix)<family>)") }
+            family = String(f.dropFirst(prefix.count))
         }
         let nodes = (o["nodes"]?.arrayValue ?? []).compactMap(\.stringValue)
         var details: [String: JSONValue] = [:]
         if case .object(let d)? = o["details"] { details = d }
         let errors = (o["errors"]?.arrayValue ?? []).compactMap(NodeFailure.init(json:))
         return FaultEvent(
-            timeNanoseconds: time, faultID: Int(o["fault"]?.intValue ?? 0), phase: phase, kind: kind,
+            timeNanoseconds: time, faultID: Int(o["fault"]?.intValue ?? 0), phase: phase, family: family,
+            kind: o["kind"]?.stringValue,
             nodes: nodes, details: details, errors: errors)
     }
 

@@ -132,18 +132,4 @@ public struct Grudge: Sendable, Hashable {
         }
         return Grudge(drops: sets)
     }
-
-    /// The grudge of a partition kind; nil for kinds that are not partitions.
-    public static func forKind(
-        _ kind: FaultKind, nodes: [String], using rng: inout some RandomNumberGenerator
-    ) -> Grudge? {
-        switch kind {
-        case .partitionHalves: return halves(nodes)
-        case .partitionRandomHalves: return randomHalves(nodes, using: &rng)
-        case .partitionOne: return isolateOne(nodes, using: &rng)
-        case .partitionMajoritiesRing: return majoritiesRing(nodes, using: &rng)
-        case .partitionBridge: return bridge(nodes, using: &rng)
-        default: return nil
-        }
-    }
 }

@@ -1,6 +1,6 @@
 import Histories
 
-/// A fault that was started: its plan, the start event, and what its undo needs.
+/// A fault that was started: its plan and the start event.
 ///
 /// Hand it back to `NemesisController.stop(_:)`. Its ``event`` is what the runner writes
 /// into the history (``operation(index:)``) and what the journal holds.
@@ -11,21 +11,9 @@ public struct FaultRecord: Sendable, Hashable {
     public let plan: FaultPlan
     /// What happened when it started (details, measured offsets, per-node errors).
     public let event: FaultEvent
-    /// iptables rules added per node (partitions and packet loss), for an exact undo.
-    let rules: [String: [[String]]]
-    /// Nodes where the fault took effect (kill, pause, clock).
-    let applied: [String]
 
-    init(id: Int, plan: FaultPlan, event: FaultEvent, rules: [String: [[String]]] = [:], applied: [String] = []) {
-        self.id = id
-        self.plan = plan
-        self.event = event
-        self.rules = rules
-        self.applied = applied
-    }
-
-    /// The fault's kind.
-    public var kind: FaultKind { plan.kind }
+    /// The fault's specific kind.
+    public var kind: String { plan.kind }
     /// The nodes it acted on.
     public var nodes: [String] { plan.nodes }
     /// Whether it failed on some node (the failures are in `event.errors`).
