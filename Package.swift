@@ -59,7 +59,7 @@ let package = Package(
             ],
             path: "Sources/Systems/Etcd"),
         // Faults and their undo: partitions, kills, pauses, clock skew, packet loss; the fault journal.
-        .target(name: "Faults", dependencies: ["Basics", "Control", "Systems", "SyntheticHistories", "Histories"]),
+        .target(name: "Faults", dependencies: ["Basics", "Control", "Systems", "Histories"]),
         // Workload kinds (one folder each: register, ...): YAML section, seeded generators, checkers.
         .target(name: "Workloads", dependencies: ["Basics", "Checkers", "Config", "Systems"]),
         // The built-in plug-ins: the one list of systems, workload kinds, checkers and fault families.
@@ -89,7 +89,7 @@ let package = Package(
             dependencies: ["Basics", "Runner", "Results", "Systems", "Etcd", "Faults", "Plugins", "Workloads", "Config", "Histories", "Checkers", "Control", "Cluster", "ClusterTestKit", "SchismTestKit"]),
         .testTarget(name: "ReportTests", dependencies: ["Histories", "Checkers", "Report", "SchismTestKit"]),
         .testTarget(name: "ResultsTests", dependencies: ["Basics", "Histories", "Checkers", "Report", "Results", "SchismTestKit"]),
-        .testTarget(name: "FaultsTests", dependencies: ["Basics", "Faults", "Control", "Cluster", "Systems", "SyntheticHistories", "Histories", "Report", "ControlTestKit", "ClusterTestKit"]),
+        .testTarget(name: "FaultsTests", dependencies: ["Basics", "Faults", "Plugins", "Control", "Cluster", "Systems", "SyntheticHistories", "Histories", "Report", "ControlTestKit", "ClusterTestKit"]),
         .testTarget(name: "SystemsTests", dependencies: ["Systems", "Control"]),
         .testTarget(
             name: "EtcdTests", dependencies: ["Basics", "Config", "Systems", "Etcd", "Control", "Cluster", "Histories", "ClusterTestKit"]),

@@ -20,7 +20,7 @@ struct TestCommand: AsyncParsableCommand {
             130/143 stopped by SIGINT/SIGTERM (faults healed, results written).
             """)
 
-    @Argument(help: "The workload file (YAML). Default: Workloads/etcd-register.yml if present, else the built-in default.")
+    @Argument(help: "The workload file (YAML). Default: \(BuiltIn.defaultWorkloadFile) if present, else the built-in defaults.")
     var workload: String?
 
     @OptionGroup var nodeOptions: NodeOptions
@@ -40,7 +40,7 @@ struct TestCommand: AsyncParsableCommand {
     @Option(help: "Total operations per second (0: as fast as possible).")
     var rate: String?
 
-    @Option(help: "Client reads, for systems that offer a choice (etcd: linearizable or serializable).")
+    @Option(help: "Client reads, for systems whose client offers a choice (sets db.reads; etcd: linearizable or serializable).")
     var reads: String?
 
     @Option(help: "The seed of operations and faults (default: random, printed and stored).")

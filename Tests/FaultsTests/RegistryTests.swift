@@ -68,6 +68,6 @@ import Testing
         let docs = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("docs/nemeses.md")
         let text = try String(contentsOf: docs, encoding: .utf8)
-        #expect(text.contains(TestRegistry.builtIn.markdownTable), "regenerate the table with FaultRegistry.standard.markdownTable")
+        #expect(text.contains(TestRegistry.builtIn.markdownTable), "regenerate the table with BuiltIn.registry.faults.markdownTable")
     }
 }

@@ -12,7 +12,7 @@ import Systems
 /// ``FaultDetails`` types, serialised to the JSON the journal and history carry.
 ///
 /// Add a family by writing one folder under `Sources/Faults` and one line in the registry
-/// (see docs/extending-faults.md).
+/// (see docs/extending.md).
 public protocol FaultFamily: Sendable {
     /// What a plan decides beyond its kind and nodes (a grudge, a clock offset, a probability).
     associatedtype Plan: FaultDetails

@@ -1,5 +1,4 @@
 import Basics
-import SyntheticHistories
 
 /// What one fault will do, decided before anything runs: its kind, targets and its family's details.
 ///

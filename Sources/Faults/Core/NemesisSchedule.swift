@@ -1,5 +1,4 @@
 import Basics
-import SyntheticHistories
 
 /// The timed sequence of fault starts and stops for one test, computed from a seed.
 ///

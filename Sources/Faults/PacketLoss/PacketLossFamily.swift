@@ -1,7 +1,6 @@
 import Basics
 import Control
 import Foundation
-import SyntheticHistories
 
 /// Packet loss: some nodes drop a share of the packets they receive from their peers.
 ///

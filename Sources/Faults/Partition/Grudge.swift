@@ -1,5 +1,4 @@
 import Basics
-import SyntheticHistories
 import Histories
 
 /// Who refuses whose packets: for each node, the peers whose traffic it drops.
