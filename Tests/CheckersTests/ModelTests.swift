@@ -31,7 +31,7 @@ struct ModelTests {
         #expect(a.blocking == 4)
         #expect(a.attempts.count == 1)
         #expect(a.attempts.first?.reason == "it read 1 but the register held 2")
-        #expect(a.prose.contains("Op 4 (read 1, process 1"))
+        #expect(a.prose.contains("Operation 4 (read 1, process 1"))
     }
 
     @Test func concurrentWriteMayBeReadEitherWay() throws {

@@ -22,7 +22,7 @@ enum Prose {
             let op = ops[b]
             let call = a.attempts.first { $0.op == b }?.call ?? op.f
             lines.append(
-                "Op \(b) (\(call), process \(op.process)\(timeText(op))) completed before any order could place it: "
+                "Operation \(b) (\(call), process \(op.process)\(timeText(op))) completed before any order could place it: "
                     + "it must take effect by then, but after the prefix:")
         } else {
             lines.append("After the prefix:")
