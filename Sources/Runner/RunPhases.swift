@@ -74,7 +74,7 @@ struct RunPhases: Sendable {
     /// Clients and faults until the time limit or a signal, then heal, recover and read the final state.
     /// Returns whether a signal cut the run short.
     private func drive(recorder: Recorder, nemesis: NemesisController, factory: any ClientFactory) async -> Bool {
-        let keys = KeyAllocator(opsPerKey: plan.workload.opsPerKey)
+        let keys = KeyAllocator(opsPerKey: plan.workload.opsPerKey, clientsPerKey: plan.workload.clientsPerKey)
         let workers = Workers(seed: run.seed, workload: plan.workload, rate: plan.rate, clock: clock)
         var clients: [any Client] = []
         var nodeNames: [String] = []

@@ -53,7 +53,7 @@ public struct Workers: Sendable {
                             }
                             next += period
                         }
-                        let request = generator.next(keys: keys)
+                        let request = generator.next(keys: keys.worker(w))
                         recorder.invoke(process: process, request, node: node)
                         let response = await client.invoke(request)
                         recorder.complete(process: process, request, response, node: node)

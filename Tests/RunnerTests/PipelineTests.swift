@@ -132,3 +132,45 @@ struct ManualClockTests {
         #expect(clock.sleeperCount == 0)
     }
 }
+
+/// Jepsen's independent, concurrent generator: workers share keys in small groups.
+struct KeyGroupTests {
+    @Test func groupsOfWorkersShareAKeyAndMoveOnTogether() {
+        let keys = KeyAllocator(opsPerKey: 4, clientsPerKey: 2)
+        // Workers 0 and 1 form group 0, workers 2 and 3 group 1: two keys busy at once.
+        #expect(keys.next(worker: 0) == "k0")
+        #expect(keys.next(worker: 2) == "k1")
+        #expect(keys.next(worker: 1) == "k0")
+        #expect(keys.next(worker: 3) == "k1")
+        #expect(keys.next(worker: 0) == "k0")
+        #expect(keys.next(worker: 1) == "k0")
+        // Group 0 spent k0's budget: its next key is fresh, and group 1 keeps k1.
+        #expect(keys.next(worker: 1) == "k2")
+        #expect(keys.next(worker: 0) == "k2")
+        #expect(keys.next(worker: 2) == "k1")
+        #expect(keys.keys == ["k0", "k1", "k2"])
+    }
+
+    @Test func aRunsKeysHaveAtMostTheGroupOnThem() async throws {
+        let path = NSTemporaryDirectory() + "schism-groups-\(UInt64.random(in: 0...UInt64.max)).jsonl"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let recorder = try Recorder(path: path)
+        let store = InMemoryRegisterStore()
+        var workload = RegisterWorkload()
+        workload.clientsPerKey = 3
+        workload.opsPerKey = 30
+        let workers = Workers(seed: 3, workload: workload, rate: 0, clock: SystemRunClock())
+        await workers.run(clients: (0..<9).map { _ in store.client() }, nodes: [], recorder: recorder,
+                          keys: KeyAllocator(opsPerKey: workload.opsPerKey, clientsPerKey: workload.clientsPerKey),
+                          untilNanoseconds: 60_000_000_000, maxOperations: 900)
+        try recorder.finish()
+        let history = try HistoryReader.read(path: path)
+        var processesByKey: [String: Set<Int>] = [:]
+        for op in history.operations where op.type == .invoke {
+            if case .client(let p) = op.process, let key = op.key { processesByKey[key, default: []].insert(p % 9) }
+        }
+        // 9 workers in groups of 3: every key saw the workers of one group only.
+        #expect(processesByKey.count >= 30)
+        #expect(processesByKey.values.allSatisfy { $0.count <= 3 && Set($0.map { $0 / 3 }).count == 1 })
+    }
+}

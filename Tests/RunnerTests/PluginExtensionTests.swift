@@ -150,7 +150,7 @@ struct CounterWorkload: Workload {
 struct CounterGenerator: OpGenerator {
     var rng: SplitMix
 
-    mutating func next(keys: KeyAllocator) -> ClientRequest {
+    mutating func next(keys: WorkerKeys) -> ClientRequest {
         rng.next(below: 4) == 0 ? ClientRequest(f: "read", key: "counter", value: .null) : ClientRequest(f: "add", key: "counter", value: .int(1))
     }
 }

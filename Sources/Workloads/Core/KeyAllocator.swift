@@ -1,35 +1,65 @@
 import Synchronization
 
-/// Hands out keys: each key gets `opsPerKey` operations, then every worker moves to a fresh one.
+/// Hands out keys: workers share keys in groups, each key gets `opsPerKey` operations, then
+/// its group moves to a fresh one (Jepsen's independent, concurrent generator).
 ///
-/// Keeping keys short keeps every key's history small enough to check quickly, as Jepsen's
-/// independent workloads do.
+/// With `clientsPerKey` workers per key, `concurrency` workers keep about
+/// `concurrency / clientsPerKey` keys busy at once, so every key's history has a small
+/// concurrency window and stays quick to check; one group (the default) puts every worker on
+/// the same key.
 public final class KeyAllocator: Sendable {
-    private let state = Mutex((key: 0, used: 0))
-    public let opsPerKey: Int
-
-    public init(opsPerKey: Int) {
-        self.opsPerKey = max(1, opsPerKey)
+    private struct State {
+        var nextKey = 0
+        /// Each group's current key and the operations it has had.
+        var groups: [Int: (key: Int, used: Int)] = [:]
     }
 
-    /// The key for the next operation.
-    public func next() -> String {
+    private let state = Mutex(State())
+    public let opsPerKey: Int
+    /// Workers that share a key.
+    public let clientsPerKey: Int
+
+    public init(opsPerKey: Int, clientsPerKey: Int = Int.max) {
+        self.opsPerKey = max(1, opsPerKey)
+        self.clientsPerKey = max(1, clientsPerKey)
+    }
+
+    /// The key for worker `worker`'s next operation.
+    public func next(worker: Int) -> String {
+        let group = max(0, worker) / clientsPerKey
         let n = state.withLock { s -> Int in
-            if s.used >= opsPerKey {
-                s.key += 1
-                s.used = 0
+            if let current = s.groups[group], current.used < opsPerKey {
+                s.groups[group] = (current.key, current.used + 1)
+                return current.key
             }
-            s.used += 1
-            return s.key
+            let key = s.nextKey
+            s.nextKey += 1
+            s.groups[group] = (key, 1)
+            return key
         }
         return Self.name(n)
     }
 
+    /// The key for the next operation of worker 0's group.
+    public func next() -> String { next(worker: 0) }
+
+    /// The keys of one worker, for its generator.
+    public func worker(_ worker: Int) -> WorkerKeys { WorkerKeys(allocator: self, worker: worker) }
+
     /// Every key handed out so far.
     public var keys: [String] {
-        let last = state.withLock { $0.used > 0 ? $0.key : $0.key - 1 }
-        return last < 0 ? [] : (0...last).map(Self.name)
+        let count = state.withLock { $0.nextKey }
+        return (0..<count).map(Self.name)
     }
 
     static func name(_ n: Int) -> String { "k\(n)" }
+}
+
+/// One worker's view of the run's keys: what a generator asks for its next key.
+public struct WorkerKeys: Sendable {
+    let allocator: KeyAllocator
+    let worker: Int
+
+    /// The key for this worker's next operation.
+    public func next() -> String { allocator.next(worker: worker) }
 }

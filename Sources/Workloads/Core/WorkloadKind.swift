@@ -27,6 +27,8 @@ public protocol Workload: Sendable {
     /// Operations on a key before the workers move to a fresh key (Jepsen's independent keys),
     /// so that every key's history stays small enough to check.
     var opsPerKey: Int { get }
+    /// Workers that share a key at once (default: all of them).
+    var clientsPerKey: Int { get }
     /// Worker `worker`'s generator of requests, reproducible from the run's seed.
     func generator(seed: UInt64, worker: Int) -> any OpGenerator
     /// The requests that read the final state after healing, given every key used.
@@ -38,6 +40,8 @@ public protocol Workload: Sendable {
 }
 
 extension Workload {
+    public var clientsPerKey: Int { Int.max }
+
     /// Reads of every key, one each: the usual final phase of single-key workloads.
     public func finalRequests(keys: [String]) -> [ClientRequest] {
         keys.map { ClientRequest(f: "read", key: $0, value: .null) }
@@ -48,5 +52,5 @@ extension Workload {
 /// same seed and worker give the same requests.
 public protocol OpGenerator: Sendable {
     /// The next request; `keys` hands out the key (or keys) it should use.
-    mutating func next(keys: KeyAllocator) -> ClientRequest
+    mutating func next(keys: WorkerKeys) -> ClientRequest
 }

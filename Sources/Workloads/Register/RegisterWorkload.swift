@@ -7,7 +7,7 @@ import Systems
 /// for linearizability against a (cas-)register model.
 ///
 /// Fields of `workload:` (docs/workload.md): `model` (`cas-register` or `register`),
-/// `ops-per-key`, `values`, `mix` (weights of read, write, cas), `check-timeout` and
+/// `ops-per-key`, `clients-per-key`, `values`, `mix` (weights of read, write, cas), `check-timeout` and
 /// `key-check-timeout` (the checker's time budgets: the whole history, one key).
 public struct RegisterKind: WorkloadKind {
     public init() {}
@@ -17,7 +17,7 @@ public struct RegisterKind: WorkloadKind {
     public var summary: String { "read, write and compare-and-set on rotating keys, checked for linearizability" }
 
     /// The fields it reads.
-    public static let fields = ["model", "ops-per-key", "values", "mix", "check-timeout", "key-check-timeout"]
+    public static let fields = ["model", "ops-per-key", "clients-per-key", "values", "mix", "check-timeout", "key-check-timeout"]
 
     public func configure(_ section: ConfigSection) throws(ConfigError) -> any Workload {
         var w = RegisterWorkload()
@@ -25,6 +25,7 @@ public struct RegisterKind: WorkloadKind {
             switch f.name {
             case "model": w.model = try f.choice(["cas-register", "register"])
             case "ops-per-key": w.opsPerKey = try f.int(min: 1)
+            case "clients-per-key": w.clientsPerKey = try f.int(min: 1, max: 1000)
             case "values": w.values = try f.int(min: 1)
             case "mix": w.mix = try f.weights(of: ["read", "write", "cas"])
             case "check-timeout": w.checkTimeoutSeconds = try f.seconds(min: 0.001)
@@ -48,6 +49,8 @@ public struct RegisterWorkload: Workload, Equatable {
     /// `cas-register` or `register`.
     public var model = "cas-register"
     public var opsPerKey = 200
+    /// Workers that share a key at once: a small group keeps each key's history checkable.
+    public var clientsPerKey = 5
     /// Values written are drawn from `0..<values`.
     public var values = 5
     /// Weights of `read`, `write` and `cas`.
@@ -73,7 +76,7 @@ public struct RegisterWorkload: Workload, Equatable {
 
     public var settings: [String: JSONValue] {
         [
-            "kind": .string(kind), "model": .string(model), "opsPerKey": .int(Int64(opsPerKey)),
+            "kind": .string(kind), "model": .string(model), "opsPerKey": .int(Int64(opsPerKey)), "clientsPerKey": .int(Int64(clientsPerKey)),
             "values": .int(Int64(values)), "mix": .object(mix.mapValues { .double($0) }),
             "checkTimeoutSeconds": .double(checkTimeoutSeconds), "keyCheckTimeoutSeconds": .double(keyCheckTimeoutSeconds),
         ]
@@ -96,7 +99,7 @@ public struct RegisterGenerator: OpGenerator {
         self.values = max(1, values)
     }
 
-    public mutating func next(keys: KeyAllocator) -> ClientRequest {
+    public mutating func next(keys: WorkerKeys) -> ClientRequest {
         next(key: keys.next())
     }
 
