@@ -1,11 +1,14 @@
 import Basics
 import Faults
+import Synchronization
 
 /// Follows a nemesis schedule: starts and stops faults at their times and records each in the history.
 struct FaultLoop: Sendable {
     let nemesis: NemesisController
     let recorder: Recorder
     let log: RunLog
+    /// Where refused faults are told, for the run's notes.
+    let refusals: Refusals
 
     /// Runs the schedule until its end or cancellation; faults still active are left for `healAll`.
     func run(_ schedule: NemesisSchedule, clock: any RunClock) async {
@@ -21,8 +24,11 @@ struct FaultLoop: Sendable {
                     recorder.nemesis(f: fault.event.f, value: fault.event.historyValue, error: errorText(fault.event))
                     log.info("fault \(fault.id) started: \(action.kind) on \(fault.nodes.joined(separator: ", "))\(fault.hasErrors ? " (with errors: \(errorText(fault.event) ?? ""))" : "")")
                 } catch {
-                    recorder.nemesis(f: "start-" + nemesis.registry.familyName(ofKind: action.kind), value: .object(["kind": .string(action.kind)]), error: error.description)
+                    recorder.nemesis(
+                        f: "start-" + nemesis.registry.familyName(ofKind: action.kind), value: .object(["kind": .string(action.kind)]),
+                        error: error.description, type: .fail)
                     log.info("fault \(action.kind) not started: \(error)")
+                    refusals.add("A \(action.kind) fault was refused and did not run: \(error.description)")
                 }
             case .stop:
                 guard let fault = active.removeValue(forKey: action.faultNumber) else { continue }
@@ -36,4 +42,15 @@ struct FaultLoop: Sendable {
     private func errorText(_ event: FaultEvent) -> String? {
         event.errors.isEmpty ? nil : event.errors.map(\.description).joined(separator: "; ")
     }
+}
+
+/// The faults a run refused, one sentence each, for the run's notes (at most 20 kept).
+final class Refusals: Sendable {
+    private let sentences = Mutex<[String]>([])
+
+    func add(_ sentence: String) {
+        sentences.withLock { if $0.count < 20, !$0.contains(sentence) { $0.append(sentence) } }
+    }
+
+    var all: [String] { sentences.withLock { $0 } }
 }

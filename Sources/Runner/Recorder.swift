@@ -58,9 +58,10 @@ public final class Recorder: Sendable {
         }
     }
 
-    /// Records a fault or its undo as a nemesis `info` operation.
-    public func nemesis(f: String, value: JSONValue, error: String? = nil) {
-        append { i, t in Op(index: i, time: t, process: .nemesis, type: .info, f: f, value: value, error: error) }
+    /// Records a fault or its undo as a nemesis operation: `info` when it was applied (in whole
+    /// or in part), `fail` when it was refused before anything ran.
+    public func nemesis(f: String, value: JSONValue, error: String? = nil, type: OpType = .info) {
+        append { i, t in Op(index: i, time: t, process: .nemesis, type: type, f: f, value: value, error: error) }
     }
 
     /// Completions so far by type, and invocations (`invoke`).

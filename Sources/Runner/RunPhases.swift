@@ -48,11 +48,16 @@ struct RunPhases: Sendable {
         let nemesis = NemesisController(
             cluster: cluster, system: system, registry: run.registry.faults, journal: journal,
             elapsedNanoseconds: { recorder.elapsedNanoseconds() })
-        let notes = RunNotes.before(plan: plan, nodes: cluster.nodes, nemesis: nemesis)
+        var notes = RunNotes.before(plan: plan, nodes: cluster.nodes, nemesis: nemesis)
         for n in notes { log.info("note: \(n)") }
 
         let factory = plan.system.makeClients()
-        let interrupted = await drive(recorder: recorder, nemesis: nemesis, factory: factory)
+        let refusals = Refusals()
+        let interrupted = await drive(recorder: recorder, nemesis: nemesis, factory: factory, refusals: refusals)
+        notes += refusals.all
+        if interrupted {
+            notes.append("The run was stopped by signal \(stop.signal) after \(String(format: "%.1f", clock.elapsedSeconds)) s, before its time limit: the history is shorter than planned.")
+        }
         do { try recorder.finish() } catch { log.info("the history could not be written completely: \(error)") }
         await factory.shutdown()
         await collectAndTearDown()
@@ -73,7 +78,7 @@ struct RunPhases: Sendable {
 
     /// Clients and faults until the time limit or a signal, then heal, recover and read the final state.
     /// Returns whether a signal cut the run short.
-    private func drive(recorder: Recorder, nemesis: NemesisController, factory: any ClientFactory) async -> Bool {
+    private func drive(recorder: Recorder, nemesis: NemesisController, factory: any ClientFactory, refusals: Refusals) async -> Bool {
         let keys = KeyAllocator(opsPerKey: plan.workload.opsPerKey, clientsPerKey: plan.workload.clientsPerKey)
         let workers = Workers(seed: run.seed, workload: plan.workload, rate: plan.rate, clock: clock)
         var clients: [any Client] = []
@@ -101,7 +106,7 @@ struct RunPhases: Sendable {
         let main = Task {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask { await workers.run(clients: workerClients, nodes: workerNodes, recorder: recorder, keys: keys, untilNanoseconds: deadline) }
-                group.addTask { await FaultLoop(nemesis: nemesis, recorder: recorder, log: log).run(schedule, clock: clock) }
+                group.addTask { await FaultLoop(nemesis: nemesis, recorder: recorder, log: log, refusals: refusals).run(schedule, clock: clock) }
             }
         }
         let progress = Progress(recorder: recorder, nemesis: nemesis, log: log, clock: clock, limitSeconds: plan.timeLimitSeconds)

@@ -23,14 +23,26 @@ func printError(_ text: String) {
     print(text, to: &stderr)
 }
 
+/// Writes a line to standard output at once, unbuffered, so that a long command's lines reach a
+/// pipe or a CI log as they happen and in order with standard error.
+func printNow(_ text: String) {
+    var out = UnbufferedOutput(fd: 1)
+    print(text, to: &out)
+}
+
 /// Standard error as a `TextOutputStream`.
-struct StandardError: TextOutputStream {
+typealias StandardError = UnbufferedOutput
+
+/// A file descriptor (standard error by default) as an unbuffered `TextOutputStream`.
+struct UnbufferedOutput: TextOutputStream {
+    var fd: Int32 = 2
+
     mutating func write(_ string: String) {
         let bytes = Array(string.utf8)
         var offset = 0
         while offset < bytes.count {
             let n = bytes.withUnsafeBytes { buf in
-                Glibc.write(2, buf.baseAddress.map { $0 + offset }, buf.count - offset)
+                Glibc.write(fd, buf.baseAddress.map { $0 + offset }, buf.count - offset)
             }
             if n <= 0 { return }
             offset += n

@@ -59,14 +59,14 @@ struct TestCommand: AsyncParsableCommand {
         let stop = StopSignal()
         stop.install()
         let outcome = await TestRun(plan: plan, seed: seed, cluster: cluster, registry: registry, resultsRoot: results)
-            .run(stop: stop) { print($0) }
+            .run(stop: stop) { printNow($0) }
         if let verdict = outcome.verdict {
-            print("\nverdict: \(verdict.rawValue.uppercased())")
+            printNow("\nverdict: \(verdict.rawValue.uppercased())")
         }
         if let failure = outcome.failure { printError("schism: \(failure)") }
         if let folder = outcome.folder {
-            print("results: \(folder.path)  (report: \(folder.reportText), \(folder.reportHTML))")
-            print("seed: \(seed)  (rerun with --seed \(seed))")
+            printNow("results: \(folder.path)  (report: \(folder.reportText), \(folder.reportHTML))")
+            printNow("seed: \(seed)  (rerun with --seed \(seed))")
         }
         if outcome.exitCode != 0 { throw ExitCode(outcome.exitCode) }
     }

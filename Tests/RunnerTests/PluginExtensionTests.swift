@@ -181,10 +181,30 @@ struct CounterChecker: Checker {
     }
 }
 
+/// A fault that is always refused before anything runs.
+struct RefusedFamily: FaultFamily {
+    var name: String { "refused" }
+    var kinds: [String] { ["refused"] }
+    var colour: String { "#111111" }
+    var help: String { "always refused (for tests)" }
+
+    func plan(_ kind: String, nodes: [String], using rng: inout some RandomNumberGenerator) -> Planned<NoDetails> {
+        Planned(kind: kind, nodes: nodes, details: NoDetails())
+    }
+
+    func apply(_ plan: Planned<NoDetails>, in context: FaultContext) async throws(NemesisError) -> FaultStep<NoDetails> {
+        throw NemesisError(.refused, message: "this cluster cannot have it")
+    }
+
+    func undo(_ plan: Planned<NoDetails>, in context: FaultContext) async -> FaultStep<NoDetails> { FaultStep(details: NoDetails()) }
+
+    func heal(events: [FaultEvent], in context: FaultContext) async -> HealReport { HealReport() }
+}
+
 @Suite("A system, workload kind and checker from the test target run through the real runner")
 struct PluginExtensionTests {
     let registry = PluginRegistry(
-        systems: [CounterSystemPlugin()], workloads: [CounterKind()], checkers: [CounterCheckerPlugin()], faults: [DropAddsFamily()])
+        systems: [CounterSystemPlugin()], workloads: [CounterKind()], checkers: [CounterCheckerPlugin()], faults: [DropAddsFamily(), RefusedFamily()])
 
     func run(_ yaml: String) async throws -> (TestRun.Outcome, String) {
         let root = NSTemporaryDirectory() + "schism-plugins-\(UUID().uuidString)"
@@ -234,6 +254,20 @@ struct PluginExtensionTests {
             #expect(error.field == "workload.kind")
             #expect(error.message.contains("does not support the other workload"), "\(error)")
         }
+    }
+
+    @Test func aRefusedFaultIsAFailedNemesisOperationAndANote() async throws {
+        let yaml = "db: {system: counter-store}\nworkload: {kind: counter}\nnemesis: {faults: [refused], interval: 0.5, recovery: 0}\n"
+            + "time-limit: 1\nconcurrency: 2\nrate: 200\nseed: 5\n"
+        let (outcome, root) = try await run(yaml)
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let folder = try #require(outcome.folder)
+        let history = try HistoryReader.read(path: folder.history)
+        let start = try #require(history.operations.first { $0.process == .nemesis && $0.f == "start-refused" })
+        #expect(start.type == .fail)
+        #expect(start.error?.contains("cannot have it") == true)
+        let report = try String(contentsOfFile: folder.reportText, encoding: .utf8)
+        #expect(report.contains("refused and did not run"), "\(report)")
     }
 
     @Test func theTestFaultDropsAddsAndTheRunSaysWhen() async throws {
