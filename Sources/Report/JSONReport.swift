@@ -58,6 +58,7 @@ public enum JSONReport {
             "lastTimeNanos": times.last.map(JSONValue.int) ?? .null,
             "note": p.note.map(JSONValue.string) ?? .null,
             "anomaly": p.anomaly.map { anomaly($0, p.calls) } ?? .null,
+            "sequentiallyConsistent": p.sequentiallyConsistent.map(JSONValue.bool) ?? .null,
         ])
     }
 

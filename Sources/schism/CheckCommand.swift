@@ -152,7 +152,9 @@ struct CheckCommand: ParsableCommand {
             partitionTimeoutSeconds: partitionTimeout.flatMap(Duration.parseSeconds),
             nullReadsAreUnknown: nullReads.map { $0 == "unknown" } ?? CheckOptions.nullReadsAreUnknown(for: history.format))
         do {
-            let result = try LinearizabilityChecker(model: chosen, options: options).check(history)
+            var result = try LinearizabilityChecker(model: chosen, options: options).check(history)
+            result.diagnoseSequentialConsistency(
+                model: chosen, ops: history.operations, initial: options.initial, nullReadsAreUnknown: options.nullReadsAreUnknown)
             return FileOutcome(file: file, history: history, result: result)
         } catch {
             return FileOutcome(file: file, error: "\(file): \(error.description)", code: ExitStatus.dataError)

@@ -31,6 +31,9 @@ public struct PartitionResult: Sendable {
     public var note: String?
     /// For an invalid (or unfinished) partition: how far a linearization got and what broke it.
     public var anomaly: Explanation?
+    /// For an invalid partition: whether it is still sequentially consistent (process order
+    /// kept, real time dropped); nil when not asked or not decided.
+    public var sequentiallyConsistent: Bool? = nil
 }
 
 /// The explanation of a non-linearizable partition.

@@ -98,12 +98,14 @@ public struct LinearizabilityCheck: Checker {
         var opts = options
         opts.nullReadsAreUnknown = nullReads ?? CheckOptions.nullReadsAreUnknown(for: history.format)
         let chosen = model(for: history)
-        let result: CheckResult
+        var result: CheckResult
         do {
             result = try LinearizabilityChecker(model: chosen, options: opts).check(history)
         } catch {
             return .malformed(name, reason: error.description)
         }
+        result.diagnoseSequentialConsistency(
+            model: chosen, ops: history.operations, initial: opts.initial, nullReadsAreUnknown: opts.nullReadsAreUnknown)
         return Self.outcome(result)
     }
 
