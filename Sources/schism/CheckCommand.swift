@@ -152,7 +152,9 @@ struct CheckCommand: ParsableCommand {
             partitionTimeoutSeconds: partitionTimeout.flatMap(Duration.parseSeconds),
             nullReadsAreUnknown: nullReads.map { $0 == "unknown" } ?? CheckOptions.nullReadsAreUnknown(for: history.format))
         do {
-            let result = try LinearizabilityChecker(model: chosen, options: options).check(history)
+            // A register history whose completions all carry versions is checked with versioned-register.
+            let choice = RegisterVersions.choose(chosen, for: history.operations, nullReadsAreUnknown: options.nullReadsAreUnknown)
+            let result = try LinearizabilityChecker(model: choice.model, options: options).check(operations: choice.operations)
             return FileOutcome(file: file, history: history, result: result)
         } catch {
             return FileOutcome(file: file, error: "\(file): \(error.description)", code: ExitStatus.dataError)

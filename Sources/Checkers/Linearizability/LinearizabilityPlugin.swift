@@ -89,7 +89,8 @@ public struct LinearizabilityCheck: Checker {
 
     public var name: String { "linearizability" }
 
-    /// The model used for `history`: the one given, or the one its functions suggest.
+    /// The model asked for `history`: the one given, or the one its functions suggest (a register
+    /// history with versions is then checked with `versioned-register`: ``RegisterVersions``).
     public func model(for history: History) -> any Model {
         model ?? Models.infer(functions: Set(history.operations.lazy.filter { $0.process != .nemesis }.map(\.f)))
     }
@@ -97,14 +98,17 @@ public struct LinearizabilityCheck: Checker {
     public func check(_ history: History) -> CheckerOutcome {
         var opts = options
         opts.nullReadsAreUnknown = nullReads ?? CheckOptions.nullReadsAreUnknown(for: history.format)
-        let chosen = model(for: history)
+        // A register history whose completions all carry versions is checked with the versioned model.
+        let choice = RegisterVersions.choose(model(for: history), for: history.operations, nullReadsAreUnknown: opts.nullReadsAreUnknown)
         let result: CheckResult
         do {
-            result = try LinearizabilityChecker(model: chosen, options: opts).check(history)
+            result = try LinearizabilityChecker(model: choice.model, options: opts).check(operations: choice.operations)
         } catch {
             return .malformed(name, reason: error.description)
         }
-        return Self.outcome(result)
+        var outcome = Self.outcome(result)
+        if let note = choice.note { outcome.summary += " (\(note))" }
+        return outcome
     }
 
     /// The generic outcome of a linearizability result; the result itself is the payload.

@@ -1,0 +1,168 @@
+import Basics
+import Histories
+
+/// A register whose state includes the key's version, so that each read pins the write it saw.
+///
+/// For histories whose completions carry a `version` (docs/history-format.md): a number the
+/// system guarantees increases with every write to the key (etcd's `mod_revision`), 0 for a
+/// key never written. The state is (value, version), where the version is either *exact* or
+/// *unknown but above* a known number. The rules, each of which also demands the plain
+/// register's (so every order this model accepts, the plain `cas-register` accepts too: it
+/// never trusts anything the history does not show):
+///
+/// - initial state: the `--initial` value (default `null`); its version is exact 0 when no
+///   initial value is given (or it is `null`: never written), else unknown.
+/// - `read` ok of (x, v): the value must be x; an exact version must equal v; an unknown one
+///   must be below v, and the read then pins it (the state becomes (x, exact v)).
+/// - `write` ok of x with version w: w must be above the current version (exact, or the bound
+///   of an unknown one); the state becomes (x, exact w).
+/// - `cas [e, n]` ok with version w: the value must be e; then as a write of n with version w.
+/// - an operation without a version (an `info` write or cas, whose effect and version the
+///   history does not show, or a system that reported none) steps as in the plain register;
+///   a write then leaves the version unknown but above the one before it, and a read leaves it
+///   unchanged.
+///
+/// Because a write's version must exceed the last one, writes with versions can be placed only
+/// in version order, and a read with a version only right after the write that produced it:
+/// the search has almost nothing to try. A read of a version no write produced, or of an
+/// older write's (value, version) after a newer write completed, is not linearizable.
+///
+/// The model reads completions prepared by ``RegisterVersions/prepared(_:nullReadsAreUnknown:)``
+/// (the linearizability plug-in and `schism check` do this): an `ok` completion's value is
+/// `{"value": v, "version": n}` there, with `version` null when the completion had none.
+public struct VersionedRegisterModel: Model {
+    public var name: String { "versioned-register" }
+    /// Whether `cas` is allowed (chosen for `cas-register`) or rejected (for `register`).
+    public let allowsCAS: Bool
+
+    public init(allowsCAS: Bool = true) {
+        self.allowsCAS = allowsCAS
+    }
+
+    /// What is known of the register's version.
+    public enum Version: Sendable, Hashable {
+        /// Exactly this version.
+        case exact(Int64)
+        /// Unknown (written by an operation whose version the history does not show), but above this.
+        case above(Int64)
+
+        /// A number every later write's version must exceed.
+        var floor: Int64 {
+            switch self {
+            case .exact(let k), .above(let k): return k
+            }
+        }
+    }
+
+    /// The register's value and version.
+    public struct State: Sendable, Hashable {
+        public var value: JSONValue
+        public var version: Version
+    }
+
+    /// A register operation with the version its completion reported (nil: none, or unknown outcome).
+    public enum Call: Sendable, Hashable {
+        /// A read that saw `value`, or whose result is unknown (nil).
+        case read(JSONValue?, version: Int64?)
+        case write(JSONValue, version: Int64?)
+        case cas(expected: JSONValue, new: JSONValue, version: Int64?)
+    }
+
+    public var functions: [String] { allowsCAS ? ["read", "write", "cas"] : ["read", "write"] }
+
+    public func initialState(_ initial: JSONValue?) throws(ModelError) -> State {
+        guard let initial, !initial.isNull else { return State(value: .null, version: .exact(0)) }
+        return State(value: initial, version: .above(.min))
+    }
+
+    public func call(f: String, key: String?, input: JSONValue, output: JSONValue?) throws(ModelError) -> Call {
+        let (result, version) = try Self.unwrap(output)
+        switch f {
+        case "read": return .read(result, version: version)
+        case "write": return .write(input, version: version)
+        case "cas" where allowsCAS:
+            guard let pair = input.arrayValue, pair.count == 2 else {
+                throw ModelError("cas takes [expected, new], got \(input.jsonText)")
+            }
+            return .cas(expected: pair[0], new: pair[1], version: version)
+        default:
+            throw ModelError("the \(name) model has no operation \"\(f)\"; it knows \(functions.joined(separator: ", "))")
+        }
+    }
+
+    /// The value and version of a prepared completion (`{"value": v, "version": n}`); nil, nil
+    /// for an unknown outcome.
+    static func unwrap(_ output: JSONValue?) throws(ModelError) -> (JSONValue?, Int64?) {
+        guard let output else { return (nil, nil) }
+        guard case .object(let o) = output, o.count == 2, let value = o["value"], let version = o["version"] else {
+            throw ModelError(
+                "the versioned-register model reads completions prepared with their versions (RegisterVersions.prepared), got \(output.jsonText)")
+        }
+        switch version {
+        case .null: return (value, nil)
+        case .int(let v): return (value, v)
+        default: throw ModelError("a version is an integer, got \(version.jsonText)")
+        }
+    }
+
+    public func step(_ state: State, _ call: Call) -> State? {
+        switch call {
+        case .read(let v, let version):
+            guard let v else { return state }
+            guard v == state.value else { return nil }
+            guard let version else { return state }
+            switch state.version {
+            case .exact(let k): return version == k ? state : nil
+            case .above(let a): return version > a ? State(value: v, version: .exact(version)) : nil
+            }
+        case .write(let v, let version):
+            return written(v, version, over: state)
+        case .cas(let expected, let new, let version):
+            guard expected == state.value else { return nil }
+            return written(new, version, over: state)
+        }
+    }
+
+    /// The state after a write of `value` with `version` (nil: unknown), or nil when the version does not increase.
+    private func written(_ value: JSONValue, _ version: Int64?, over state: State) -> State? {
+        guard let version else { return State(value: value, version: .above(state.version.floor)) }
+        return version > state.version.floor ? State(value: value, version: .exact(version)) : nil
+    }
+
+    public func isReadOnly(_ call: Call) -> Bool {
+        if case .read = call { return true }
+        return false
+    }
+
+    public func describe(_ state: State) -> String {
+        switch state.version {
+        case .exact(let k): return "\(show(state.value)) @\(k)"
+        case .above(let a): return a == .min ? show(state.value) : "\(show(state.value)) @>\(a)"
+        }
+    }
+
+    public func describe(_ call: Call) -> String {
+        func at(_ v: Int64?) -> String { v.map { " @\($0)" } ?? "" }
+        switch call {
+        case .read(let v, let version): return "read \(show(v))\(at(version))"
+        case .write(let v, let version): return "write \(show(v))\(at(version))"
+        case .cas(let e, let n, let version): return "cas \(show(e))→\(show(n))\(at(version))"
+        }
+    }
+
+    public func whyNot(_ call: Call, in state: State) -> String {
+        let held = "the register held \(describe(state))"
+        switch call {
+        case .read(let v, let version):
+            if v != state.value { return "it read \(show(v)) but \(held)" }
+            return "it read \(describe(call).dropFirst(5)) but \(held)"
+                + (version.map { $0 > state.version.floor } == true
+                    ? " (no write with that version is placed yet)" : " (a later write had replaced it)")
+        case .write(_, let version):
+            return "its version \(version.map(String.init) ?? "?") is not above \(held): versions increase with every write"
+        case .cas(let e, _, let version):
+            if e != state.value { return "it expected \(show(e)) but \(held)" }
+            return "its version \(version.map(String.init) ?? "?") is not above \(held): versions increase with every write"
+        }
+    }
+}
