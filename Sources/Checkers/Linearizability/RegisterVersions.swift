@@ -42,11 +42,12 @@ public enum RegisterVersions {
     /// The model for `ops` when `requested` was asked for: the versioned register when it is a
     /// register model and every `ok` read, write and cas has a version, else `requested`.
     public static func choose(_ requested: any Model, for ops: [Op], nullReadsAreUnknown: Bool) -> Choice {
-        let versioned: VersionedRegisterModel
+        let allowsCAS: Bool
         switch requested {
         case let m as VersionedRegisterModel:
-            return Choice(model: m, operations: prepared(ops, nullReadsAreUnknown: nullReadsAreUnknown), note: nil)
-        case let m as RegisterModel: versioned = VersionedRegisterModel(allowsCAS: m.allowsCAS)
+            let operations = prepared(ops, nullReadsAreUnknown: nullReadsAreUnknown)
+            return Choice(model: VersionedRegisterModel(allowsCAS: m.allowsCAS, known: known(operations)), operations: operations, note: nil)
+        case let m as RegisterModel: allowsCAS = m.allowsCAS
         default: return Choice(model: requested, operations: ops, note: nil)
         }
         let (withVersion, total) = coverage(ops)
@@ -56,9 +57,26 @@ public enum RegisterVersions {
                 : "\(total - withVersion) of \(total) ok reads and writes carry no version"
             return Choice(model: requested, operations: ops, note: "plain model: \(why)")
         }
+        let operations = prepared(ops, nullReadsAreUnknown: nullReadsAreUnknown)
         return Choice(
-            model: versioned, operations: prepared(ops, nullReadsAreUnknown: nullReadsAreUnknown),
+            model: VersionedRegisterModel(allowsCAS: allowsCAS, known: known(operations)), operations: operations,
             note: "for \(requested.name), with the versions every ok read and write carries")
+    }
+
+    /// The versions of the `ok` writes and the counts of `ok` reads by version, by key, of
+    /// prepared operations (reads the search drops, `null` ones read as unknown, do not count).
+    public static func known(_ prepared: [Op]) -> KnownVersions {
+        var writes: [String?: Set<Int64>] = [:]
+        var reads: [String?: [Int64: Int]] = [:]
+        for op in prepared where op.type == .ok && op.isClient {
+            guard let (_, v) = try? VersionedRegisterModel.unwrap(op.value), let v else { continue }
+            if op.f == "read" {
+                reads[op.key, default: [:]][v, default: 0] += 1
+            } else if op.f == "write" || op.f == "cas" {
+                writes[op.key, default: []].insert(v)
+            }
+        }
+        return KnownVersions(writes: writes.mapValues { $0.sorted() }, reads: reads)
     }
 
     /// The operations as ``VersionedRegisterModel`` reads them: every `ok` client completion's

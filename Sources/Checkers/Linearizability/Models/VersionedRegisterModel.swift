@@ -27,6 +27,14 @@ import Histories
 /// the search has almost nothing to try. A read of a version no write produced, or of an
 /// older write's (value, version) after a newer write completed, is not linearizable.
 ///
+/// Two more rules only cut dead ends early, with what ``KnownVersions`` collects from the
+/// history: (1) a step may not pass over the version of an `ok` write not placed yet (a write
+/// with version w, or a read pinning w, when an `ok` write's version lies between the current
+/// version and w); (2) the version may not move on (by any write) while an `ok` read of the
+/// current exact version is not placed. Versions only grow and an exact version never comes
+/// back, so such a write or read could never be placed later, and every `ok` operation must be:
+/// these reject nothing that could complete, and leave the search almost nothing to try.
+///
 /// The model reads completions prepared by ``RegisterVersions/prepared(_:nullReadsAreUnknown:)``
 /// (the linearizability plug-in and `schism check` do this): an `ok` completion's value is
 /// `{"value": v, "version": n}` there, with `version` null when the completion had none.
@@ -34,9 +42,12 @@ public struct VersionedRegisterModel: Model {
     public var name: String { "versioned-register" }
     /// Whether `cas` is allowed (chosen for `cas-register`) or rejected (for `register`).
     public let allowsCAS: Bool
+    /// The history's `ok` write versions and read counts by key (empty: no early cuts).
+    public let known: KnownVersions
 
-    public init(allowsCAS: Bool = true) {
+    public init(allowsCAS: Bool = true, known: KnownVersions = KnownVersions()) {
         self.allowsCAS = allowsCAS
+        self.known = known
     }
 
     /// What is known of the register's version.
@@ -54,37 +65,46 @@ public struct VersionedRegisterModel: Model {
         }
     }
 
-    /// The register's value and version.
+    /// The register's value and version, and how many `ok` reads of this exact version are still to be placed.
     public struct State: Sendable, Hashable {
         public var value: JSONValue
         public var version: Version
+        public var readsLeft: Int
+    }
+
+    /// What the history says around a call's version: the highest `ok` write version it may not
+    /// pass over (nil: none), and how many `ok` reads reported its version.
+    public struct Bound: Sendable, Hashable {
+        public var after: Int64?
+        public var reads: Int
     }
 
     /// A register operation with the version its completion reported (nil: none, or unknown outcome).
     public enum Call: Sendable, Hashable {
         /// A read that saw `value`, or whose result is unknown (nil).
-        case read(JSONValue?, version: Int64?)
-        case write(JSONValue, version: Int64?)
-        case cas(expected: JSONValue, new: JSONValue, version: Int64?)
+        case read(JSONValue?, version: Int64?, bound: Bound)
+        case write(JSONValue, version: Int64?, bound: Bound)
+        case cas(expected: JSONValue, new: JSONValue, version: Int64?, bound: Bound)
     }
 
     public var functions: [String] { allowsCAS ? ["read", "write", "cas"] : ["read", "write"] }
 
     public func initialState(_ initial: JSONValue?) throws(ModelError) -> State {
-        guard let initial, !initial.isNull else { return State(value: .null, version: .exact(0)) }
-        return State(value: initial, version: .above(.min))
+        guard let initial, !initial.isNull else { return State(value: .null, version: .exact(0), readsLeft: 0) }
+        return State(value: initial, version: .above(.min), readsLeft: 0)
     }
 
     public func call(f: String, key: String?, input: JSONValue, output: JSONValue?) throws(ModelError) -> Call {
         let (result, version) = try Self.unwrap(output)
+        let bound = known.bound(key: key, version: version, isRead: f == "read")
         switch f {
-        case "read": return .read(result, version: version)
-        case "write": return .write(input, version: version)
+        case "read": return .read(result, version: version, bound: bound)
+        case "write": return .write(input, version: version, bound: bound)
         case "cas" where allowsCAS:
             guard let pair = input.arrayValue, pair.count == 2 else {
                 throw ModelError("cas takes [expected, new], got \(input.jsonText)")
             }
-            return .cas(expected: pair[0], new: pair[1], version: version)
+            return .cas(expected: pair[0], new: pair[1], version: version, bound: bound)
         default:
             throw ModelError("the \(name) model has no operation \"\(f)\"; it knows \(functions.joined(separator: ", "))")
         }
@@ -107,26 +127,33 @@ public struct VersionedRegisterModel: Model {
 
     public func step(_ state: State, _ call: Call) -> State? {
         switch call {
-        case .read(let v, let version):
+        case .read(let v, let version, let bound):
             guard let v else { return state }
             guard v == state.value else { return nil }
             guard let version else { return state }
             switch state.version {
-            case .exact(let k): return version == k ? state : nil
-            case .above(let a): return version > a ? State(value: v, version: .exact(version)) : nil
+            case .exact(let k):
+                return version == k ? State(value: v, version: state.version, readsLeft: max(0, state.readsLeft - 1)) : nil
+            case .above(let a):
+                guard version > a, (bound.after ?? .min) <= a else { return nil }
+                return State(value: v, version: .exact(version), readsLeft: max(0, bound.reads - 1))
             }
-        case .write(let v, let version):
-            return written(v, version, over: state)
-        case .cas(let expected, let new, let version):
+        case .write(let v, let version, let bound):
+            return written(v, version, bound, over: state)
+        case .cas(let expected, let new, let version, let bound):
             guard expected == state.value else { return nil }
-            return written(new, version, over: state)
+            return written(new, version, bound, over: state)
         }
     }
 
-    /// The state after a write of `value` with `version` (nil: unknown), or nil when the version does not increase.
-    private func written(_ value: JSONValue, _ version: Int64?, over state: State) -> State? {
-        guard let version else { return State(value: value, version: .above(state.version.floor)) }
-        return version > state.version.floor ? State(value: value, version: .exact(version)) : nil
+    /// The state after a write of `value` with `version` (nil: unknown), or nil when the version
+    /// does not increase, would pass over an `ok` write's, or reads of the current one are left.
+    private func written(_ value: JSONValue, _ version: Int64?, _ bound: Bound, over state: State) -> State? {
+        guard state.readsLeft == 0 else { return nil }
+        let floor = state.version.floor
+        guard let version else { return State(value: value, version: .above(floor), readsLeft: 0) }
+        guard version > floor, (bound.after ?? .min) <= floor else { return nil }
+        return State(value: value, version: .exact(version), readsLeft: bound.reads)
     }
 
     public func isReadOnly(_ call: Call) -> Bool {
@@ -144,25 +171,43 @@ public struct VersionedRegisterModel: Model {
     public func describe(_ call: Call) -> String {
         func at(_ v: Int64?) -> String { v.map { " @\($0)" } ?? "" }
         switch call {
-        case .read(let v, let version): return "read \(show(v))\(at(version))"
-        case .write(let v, let version): return "write \(show(v))\(at(version))"
-        case .cas(let e, let n, let version): return "cas \(show(e))→\(show(n))\(at(version))"
+        case .read(let v, let version, _): return "read \(show(v))\(at(version))"
+        case .write(let v, let version, _): return "write \(show(v))\(at(version))"
+        case .cas(let e, let n, let version, _): return "cas \(show(e))→\(show(n))\(at(version))"
         }
     }
 
     public func whyNot(_ call: Call, in state: State) -> String {
         let held = "the register held \(describe(state))"
+        let floor = state.version.floor
         switch call {
-        case .read(let v, let version):
+        case .read(let v, let version, let bound):
             if v != state.value { return "it read \(show(v)) but \(held)" }
+            if let after = bound.after, let version, version > floor, after > floor {
+                return "it read \(describe(call).dropFirst(5)) but \(held), and the write with version \(after) is not placed yet"
+            }
             return "it read \(describe(call).dropFirst(5)) but \(held)"
-                + (version.map { $0 > state.version.floor } == true
-                    ? " (no write with that version is placed yet)" : " (a later write had replaced it)")
-        case .write(_, let version):
-            return "its version \(version.map(String.init) ?? "?") is not above \(held): versions increase with every write"
-        case .cas(let e, _, let version):
+                + (version.map { $0 > floor } == true ? " (no write with that version is placed yet)" : " (a later write had replaced it)")
+        case .write(_, let version, let bound):
+            return whyNotWritten(version, bound, state, held)
+        case .cas(let e, _, let version, let bound):
             if e != state.value { return "it expected \(show(e)) but \(held)" }
-            return "its version \(version.map(String.init) ?? "?") is not above \(held): versions increase with every write"
+            return whyNotWritten(version, bound, state, held)
         }
+    }
+
+    /// Why a write with `version` cannot come next in `state`.
+    private func whyNotWritten(_ version: Int64?, _ bound: Bound, _ state: State, _ held: String) -> String {
+        let floor = state.version.floor
+        if state.readsLeft > 0 {
+            let n = state.readsLeft
+            return "\(n) ok read\(n == 1 ? "" : "s") of \(describe(state)) \(n == 1 ? "is" : "are") not placed yet and could never be after a "
+                + "write: a read that returns version \(floor) after this write took effect read a stale value"
+        }
+        let v = version.map(String.init) ?? "?"
+        if let after = bound.after, after > floor, (version ?? .min) > floor {
+            return "its version \(v) would pass over the write with version \(after), not placed yet (\(held))"
+        }
+        return "its version \(v) is not above \(held): versions increase with every write"
     }
 }
