@@ -42,6 +42,13 @@ struct VersionedRegisterTests {
             .check(operations: choice.operations).verdict
     }
 
+    /// Operations one after another: (process, f, value, version).
+    static func sequential(_ steps: [(Int, String, JSONValue, Int64?)]) -> [Op] {
+        var b = VersionedBuilder()
+        for (p, f, v, version) in steps { b.done(p, f, v, version: version) }
+        return b.operations
+    }
+
     static func plain(_ ops: [Op]) throws -> Verdict {
         try LinearizabilityChecker(model: RegisterModel(allowsCAS: true), options: CheckOptions(parallelism: 1))
             .check(operations: ops).verdict
@@ -61,34 +68,19 @@ struct VersionedRegisterTests {
         let prose = outcome.findings.first?.prose ?? ""
         #expect(prose.contains("1 ok read of 1 @5 is not placed yet") && prose.contains("read a stale value"), "\(prose)")
 
-        var c = VersionedBuilder()
-        c.done(0, "write", 1, version: 5)
-        c.done(0, "write", 2, version: 7)
-        c.done(1, "read", 1, version: 5)
-        #expect(try Self.versioned(c.operations) == .invalid)
+        #expect(try Self.versioned(Self.sequential([(0, "write", 1, 5), (0, "write", 2, 7), (1, "read", 1, 5)])) == .invalid)
     }
 
     @Test("a read of a version no write produced is invalid")
     func unknownVersion() throws {
-        var b = VersionedBuilder()
-        b.done(0, "write", 1, version: 5)
-        b.done(1, "read", 1, version: 6)
-        #expect(try Self.versioned(b.operations) == .invalid)
-        var c = VersionedBuilder()
-        c.done(1, "read", .null, version: 3)
-        #expect(try Self.versioned(c.operations) == .invalid, "the initial state has version 0")
-        var d = VersionedBuilder()
-        d.done(1, "read", .null, version: 0)
-        d.done(0, "write", 2, version: 4)
-        #expect(try Self.versioned(d.operations) == .valid)
+        #expect(try Self.versioned(Self.sequential([(0, "write", 1, 5), (1, "read", 1, 6)])) == .invalid)
+        #expect(try Self.versioned(Self.sequential([(1, "read", .null, 3)])) == .invalid, "the initial state has version 0")
+        #expect(try Self.versioned(Self.sequential([(1, "read", .null, 0), (0, "write", 2, 4)])) == .valid)
     }
 
     @Test("writes take effect in version order: a write whose version is not above the last one cannot follow it")
     func versionOrder() throws {
-        var b = VersionedBuilder()
-        b.done(0, "write", 1, version: 9)
-        b.done(0, "write", 2, version: 4)
-        #expect(try Self.versioned(b.operations) == .invalid)
+        #expect(try Self.versioned(Self.sequential([(0, "write", 1, 9), (0, "write", 2, 4)])) == .invalid)
         // Concurrent: the versions choose the order, and a read pins its place.
         var c = VersionedBuilder()
         c.invoke(0, "write", 1)
