@@ -63,17 +63,20 @@ public enum RegisterVersions {
             note: "for \(requested.name), with the versions every ok read and write carries")
     }
 
-    /// The versions of the `ok` writes and the counts of `ok` reads by version, by key, of
-    /// prepared operations (reads the search drops, `null` ones read as unknown, do not count).
+    /// The versions of the `ok` writes and the counts of `ok` reads by version, by key (the
+    /// invocation's, as the model sees it), of prepared operations (reads the search drops, `null`
+    /// ones read as unknown, do not count). Operations that do not pair give nothing: the
+    /// checker then reports the pairing error itself.
     public static func known(_ prepared: [Op]) -> KnownVersions {
         var writes: [String?: Set<Int64>] = [:]
         var reads: [String?: [Int64: Int]] = [:]
-        for op in prepared where op.type == .ok && op.isClient {
-            guard let (_, v) = try? VersionedRegisterModel.unwrap(op.value), let v else { continue }
-            if op.f == "read" {
-                reads[op.key, default: [:]][v, default: 0] += 1
-            } else if op.f == "write" || op.f == "cas" {
-                writes[op.key, default: []].insert(v)
+        for record in (try? Pairing.calls(prepared)) ?? [] where record.outcome == .ok {
+            guard let c = record.completion, let (_, v) = try? VersionedRegisterModel.unwrap(prepared[c].value), let v else { continue }
+            let invocation = prepared[record.invoke]
+            if invocation.f == "read" {
+                reads[invocation.key, default: [:]][v, default: 0] += 1
+            } else if invocation.f == "write" || invocation.f == "cas" {
+                writes[invocation.key, default: []].insert(v)
             }
         }
         return KnownVersions(writes: writes.mapValues { $0.sorted() }, reads: reads)
