@@ -50,11 +50,13 @@ public final class Recorder: Sendable {
         }
     }
 
-    /// Records a completion; call it after the response arrived.
+    /// Records a completion; call it after the response arrived. A response's `version` becomes
+    /// the completion's `version` field.
     public func complete(process: Int, _ request: ClientRequest, _ response: ClientResponse, node: String? = nil) {
         append { i, t in
             Op(index: i, time: t, process: .client(process), type: response.type, f: request.f,
-                      key: request.key, value: response.value, error: response.error, node: node)
+                      key: request.key, value: response.value, error: response.error, node: node,
+                      extra: response.version.map { ["version": .int($0)] } ?? [:])
         }
     }
 

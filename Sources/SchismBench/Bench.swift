@@ -6,7 +6,7 @@ import Histories
 import Runner
 import Workloads
 
-/// Benchmarks that print numbers: `swift run -c release schism-bench [checker|big-check FILE]`.
+/// Benchmarks that print numbers: `swift run -c release schism-bench [checker|versions|big-check FILE]`.
 ///
 /// `checker` times the shared Porcupine histories, the kv files as one partition, and a
 /// generated 1,000,000-operation history (parse and check in a child process, for its peak memory).
@@ -23,12 +23,14 @@ enum Bench {
             let h = try HistoryReader.read(path: file)
             let t = try best(1) { _ = try LinearizabilityChecker(model: KVModel(), options: CheckOptions(partitionByKey: false)).check(h) }
             print(String(format: "%.3f s", t))
+        case "versions":
+            try VersionsBench.run(Array(args.dropFirst()))
         case "runner":
             try await runner()
         case nil, "checker":
             try checker()
         default:
-            print("usage: schism-bench [checker | runner | big-check FILE | one-partition FILE]")
+            print("usage: schism-bench [checker | runner | versions [FILE...] | big-check FILE | one-partition FILE]")
         }
     }
 

@@ -152,7 +152,9 @@ struct CheckCommand: ParsableCommand {
             partitionTimeoutSeconds: partitionTimeout.flatMap(Duration.parseSeconds),
             nullReadsAreUnknown: nullReads.map { $0 == "unknown" } ?? CheckOptions.nullReadsAreUnknown(for: history.format))
         do {
-            var result = try LinearizabilityChecker(model: chosen, options: options).check(history)
+            // A register history whose completions all carry versions is checked with versioned-register.
+            let choice = RegisterVersions.choose(chosen, for: history.operations, nullReadsAreUnknown: options.nullReadsAreUnknown)
+            var result = try LinearizabilityChecker(model: choice.model, options: options).check(operations: choice.operations)
             result.diagnoseSequentialConsistency(
                 model: chosen, ops: history.operations, initial: options.initial, nullReadsAreUnknown: options.nullReadsAreUnknown)
             return FileOutcome(file: file, history: history, result: result)

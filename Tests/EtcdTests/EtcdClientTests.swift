@@ -36,7 +36,30 @@ struct EtcdClientTests {
         try await withFactory { factory, context in
             let client = try factory.makeClient(node: context.node, options: ClientOptions(timeoutSeconds: 2))
             let r = await client.invoke(ClientRequest(f: "read", key: key(), value: .null))
-            #expect(r == ClientResponse(type: .ok, value: .null))
+            #expect(r.unversioned == ClientResponse(type: .ok, value: .null))
+        }
+    }
+
+    @Test("every ok completion carries the key's version: a read its mod_revision (0 when absent), a write and a cas that held the revision of their write")
+    func versions() async throws {
+        try await withFactory { factory, context in
+            let client = try factory.makeClient(node: context.node, options: ClientOptions(timeoutSeconds: 2))
+            let k = key()
+            let absent = await client.invoke(ClientRequest(f: "read", key: k, value: .null))
+            #expect(absent == ClientResponse(type: .ok, value: .null, version: 0))
+            let w = await client.invoke(ClientRequest(f: "write", key: k, value: 1))
+            let w1 = try #require(w.version)
+            #expect(w1 > 0)
+            #expect(await client.invoke(ClientRequest(f: "read", key: k, value: .null)) == ClientResponse(type: .ok, value: 1, version: w1))
+            // The same value again is a new write with a new revision.
+            let again = try #require(await client.invoke(ClientRequest(f: "write", key: k, value: 1)).version)
+            #expect(again > w1)
+            let cas = await client.invoke(ClientRequest(f: "cas", key: k, value: [1, 2]))
+            let w2 = try #require(cas.version)
+            #expect(cas.type == .ok && w2 > again)
+            let failed = await client.invoke(ClientRequest(f: "cas", key: k, value: [1, 3]))
+            #expect(failed.type == .fail && failed.version == nil)
+            #expect(await client.invoke(ClientRequest(f: "read", key: k, value: .null)) == ClientResponse(type: .ok, value: 2, version: w2))
         }
     }
 
@@ -46,9 +69,9 @@ struct EtcdClientTests {
             let client = try factory.makeClient(node: context.node, options: ClientOptions(timeoutSeconds: 2))
             let k = key()
             let w = await client.invoke(ClientRequest(f: "write", key: k, value: 42))
-            #expect(w == ClientResponse(type: .ok, value: 42))
+            #expect(w.unversioned == ClientResponse(type: .ok, value: 42))
             let r = await client.invoke(ClientRequest(f: "read", key: k, value: .null))
-            #expect(r == ClientResponse(type: .ok, value: 42))
+            #expect(r.unversioned == ClientResponse(type: .ok, value: 42))
         }
     }
 
@@ -61,7 +84,7 @@ struct EtcdClientTests {
             #expect(absent.type == .fail)
             _ = await client.invoke(ClientRequest(f: "write", key: k, value: 5))
             let ok = await client.invoke(ClientRequest(f: "cas", key: k, value: [5, 6]))
-            #expect(ok == ClientResponse(type: .ok, value: [5, 6]))
+            #expect(ok.unversioned == ClientResponse(type: .ok, value: [5, 6]))
             let failed = await client.invoke(ClientRequest(f: "cas", key: k, value: [5, 7]))
             #expect(failed.type == .fail)
             let r = await client.invoke(ClientRequest(f: "read", key: k, value: .null))
@@ -79,9 +102,9 @@ struct EtcdClientTests {
             func client(_ prefix: String) throws -> any Client {
                 try factory.makeClient(node: context.node, options: ClientOptions(timeoutSeconds: 2, keyPrefix: prefix))
             }
-            #expect(await a.invoke(ClientRequest(f: "write", key: k, value: 4)) == ClientResponse(type: .ok, value: 4))
-            #expect(await b.invoke(ClientRequest(f: "read", key: k, value: .null)) == ClientResponse(type: .ok, value: .null))
-            #expect(await a.invoke(ClientRequest(f: "read", key: k, value: .null)) == ClientResponse(type: .ok, value: 4))
+            #expect((await a.invoke(ClientRequest(f: "write", key: k, value: 4))).unversioned == ClientResponse(type: .ok, value: 4))
+            #expect((await b.invoke(ClientRequest(f: "read", key: k, value: .null))).unversioned == ClientResponse(type: .ok, value: .null))
+            #expect((await a.invoke(ClientRequest(f: "read", key: k, value: .null))).unversioned == ClientResponse(type: .ok, value: 4))
             #expect(await unprefixed.invoke(ClientRequest(f: "read", key: "run-a/" + k, value: .null)).value == 4)
             #expect(await b.invoke(ClientRequest(f: "cas", key: k, value: [4, 5])).type == .fail)
         }
@@ -96,7 +119,7 @@ struct EtcdClientTests {
         }
         try await withFactory(serializable: true) { factory, context in
             let client = try factory.makeClient(node: context.node, options: ClientOptions(timeoutSeconds: 2))
-            #expect(await client.invoke(ClientRequest(f: "read", key: k, value: .null)) == ClientResponse(type: .ok, value: 9))
+            #expect((await client.invoke(ClientRequest(f: "read", key: k, value: .null))).unversioned == ClientResponse(type: .ok, value: 9))
         }
     }
 
@@ -169,5 +192,14 @@ struct EtcdClientTests {
                 print("etcd local \(f): median \(String(format: "%.2f", median)) ms, p99 \(String(format: "%.2f", p99)) ms")
             }
         }
+    }
+}
+
+extension ClientResponse {
+    /// The response without its version, for comparisons that do not know the revision.
+    var unversioned: ClientResponse {
+        var r = self
+        r.version = nil
+        return r
     }
 }

@@ -216,7 +216,7 @@ struct PluginExtensionTests {
         return (outcome, root)
     }
 
-    static let base = "workload: {kind: counter}\nnemesis: {faults: none}\ntime-limit: 1\nconcurrency: 3\nrate: 1000\nseed: 5\n"
+    static let base = "workload: {kind: counter}\nnemesis: {faults: none}\ntime-limit: 3\nconcurrency: 3\nrate: 1000\nseed: 5\n"
 
     @Test func aCorrectCounterIsValid() async throws {
         let (outcome, root) = try await run("db: {system: counter-store}\n" + Self.base)
@@ -258,7 +258,7 @@ struct PluginExtensionTests {
 
     @Test func aRefusedFaultIsAFailedNemesisOperationAndANote() async throws {
         let yaml = "db: {system: counter-store}\nworkload: {kind: counter}\nnemesis: {faults: [refused], interval: 0.5, recovery: 0}\n"
-            + "time-limit: 1\nconcurrency: 2\nrate: 200\nseed: 5\n"
+            + "time-limit: 2\nconcurrency: 2\nrate: 200\nseed: 5\n"
         let (outcome, root) = try await run(yaml)
         defer { try? FileManager.default.removeItem(atPath: root) }
         let folder = try #require(outcome.folder)

@@ -89,7 +89,8 @@ public struct LinearizabilityCheck: Checker {
 
     public var name: String { "linearizability" }
 
-    /// The model used for `history`: the one given, or the one its functions suggest.
+    /// The model asked for `history`: the one given, or the one its functions suggest (a register
+    /// history with versions is then checked with `versioned-register`: ``RegisterVersions``).
     public func model(for history: History) -> any Model {
         model ?? Models.infer(functions: Set(history.operations.lazy.filter { $0.process != .nemesis }.map(\.f)))
     }
@@ -97,16 +98,21 @@ public struct LinearizabilityCheck: Checker {
     public func check(_ history: History) -> CheckerOutcome {
         var opts = options
         opts.nullReadsAreUnknown = nullReads ?? CheckOptions.nullReadsAreUnknown(for: history.format)
+        // A register history whose completions all carry versions is checked with the versioned model.
         let chosen = model(for: history)
+        let choice = RegisterVersions.choose(chosen, for: history.operations, nullReadsAreUnknown: opts.nullReadsAreUnknown)
         var result: CheckResult
         do {
-            result = try LinearizabilityChecker(model: chosen, options: opts).check(history)
+            result = try LinearizabilityChecker(model: choice.model, options: opts).check(operations: choice.operations)
         } catch {
             return .malformed(name, reason: error.description)
         }
+        // Stale or out of order: judged with the plain model on the history as recorded.
         result.diagnoseSequentialConsistency(
             model: chosen, ops: history.operations, initial: opts.initial, nullReadsAreUnknown: opts.nullReadsAreUnknown)
-        return Self.outcome(result)
+        var outcome = Self.outcome(result)
+        if let note = choice.note { outcome.summary += " (\(note))" }
+        return outcome
     }
 
     /// The generic outcome of a linearizability result; the result itself is the payload.

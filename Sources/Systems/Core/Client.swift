@@ -29,11 +29,17 @@ public struct ClientResponse: Sendable, Hashable {
     /// The value read, or the request's value.
     public var value: JSONValue
     public var error: String?
+    /// The key's version after this operation, when the system reports one: a number the system
+    /// guarantees increases with every write to the key (etcd's `mod_revision`), so a read's
+    /// version names the write it saw. A read of a never-written key has version 0. Nil when the
+    /// system gave none (and always for `fail` and `info`). Recorded as the completion's `version`.
+    public var version: Int64?
 
-    public init(type: OpType, value: JSONValue, error: String? = nil) {
+    public init(type: OpType, value: JSONValue, error: String? = nil, version: Int64? = nil) {
         self.type = type
         self.value = value
         self.error = error
+        self.version = version
     }
 }
 

@@ -13,6 +13,10 @@ import NIOCore
 /// | `write v` | `POST /v3/kv/put` | | never sent, or a 4xx | timeout, reset, 5xx |
 /// | `cas [e, n]` | `POST /v3/kv/txn`: value == e ⇒ put n | compare held | compare failed, never sent, 4xx | timeout, reset, 5xx |
 ///
+/// Every `ok` completion carries the key's version (``ClientResponse/version``): a read its
+/// `mod_revision` (0 when the key does not exist), a write or a cas that held the revision of
+/// its own write (the response header's `revision`).
+///
 /// Every key is sent as `keyPrefix + key` (the run's namespace), so runs against a shared,
 /// long-lived etcd never see each other's data; the history keeps the short key and values are
 /// unchanged. Every request has its own deadline (`timeoutSeconds`). Clients share their
@@ -55,7 +59,8 @@ public struct EtcdClient: Client {
         }
         if request.f == "read" { return await read(gateway.path, body: gateway.body) }
         return await mutate(request, path: gateway.path, body: gateway.body) { text throws(EtcdGateway.Malformed) in
-            request.f == "cas" ? try EtcdGateway.txnSucceeded(text) : true
+            let applied = request.f == "cas" ? try EtcdGateway.txnSucceeded(text) : true
+            return (applied, applied ? try EtcdGateway.headerRevision(text) : nil)
         }
     }
 
@@ -91,7 +96,8 @@ public struct EtcdClient: Client {
         switch await post(path, body: body) {
         case .answer(let status, let text) where status == 200:
             do throws(EtcdGateway.Malformed) {
-                return ClientResponse(type: .ok, value: try EtcdGateway.rangeValue(text))
+                let (value, version) = try EtcdGateway.rangeResult(text)
+                return ClientResponse(type: .ok, value: value, version: version)
             } catch {
                 return ClientResponse(type: .fail, value: .null, error: "unreadable range response: \(error)")
             }
@@ -103,16 +109,17 @@ public struct EtcdClient: Client {
         }
     }
 
-    /// A write or cas: `applied(body)` says whether a 200 answer means it took effect.
+    /// A write or cas: `applied(body)` says whether a 200 answer means it took effect, and the
+    /// revision of the write when it did.
     private func mutate(
         _ request: ClientRequest, path: String, body: String,
-        applied: (String) throws(EtcdGateway.Malformed) -> Bool
+        applied: (String) throws(EtcdGateway.Malformed) -> (Bool, Int64?)
     ) async -> ClientResponse {
         switch await post(path, body: body) {
         case .answer(let status, let text) where status == 200:
             do throws(EtcdGateway.Malformed) {
-                let ok = try applied(text)
-                return ClientResponse(type: ok ? .ok : .fail, value: request.value)
+                let (ok, version) = try applied(text)
+                return ClientResponse(type: ok ? .ok : .fail, value: request.value, version: version)
             } catch {
                 return ClientResponse(type: .info, value: request.value, error: "unreadable response: \(error)")
             }

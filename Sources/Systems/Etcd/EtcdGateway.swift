@@ -60,15 +60,47 @@ enum EtcdGateway {
 
     /// The value of the first key in a range response; `null` when the key is absent.
     static func rangeValue(_ body: String) throws(Malformed) -> JSONValue {
+        try rangeResult(body).value
+    }
+
+    /// The value and `mod_revision` of the first key in a range response.
+    ///
+    /// An absent key reads `null` with version 0 (etcd's own convention: a comparison of
+    /// `mod_revision` with 0 tests that a key does not exist). A present key without a
+    /// `mod_revision` (etcd always sends one) has no version.
+    static func rangeResult(_ body: String) throws(Malformed) -> (value: JSONValue, version: Int64?) {
         let object = try parseObject(body)
-        guard let kvs = object["kvs"], case .array(let list) = kvs, let first = list.first else { return .null }
+        guard let kvs = object["kvs"], case .array(let list) = kvs, let first = list.first else { return (.null, 0) }
         guard case .object(let kv) = first else { throw Malformed(description: "kvs[0] is not an object") }
+        let version = try int64(kv["mod_revision"], "kvs[0].mod_revision")
         // etcd omits empty fields: a missing value is the empty string.
-        guard let encoded = kv["value"]?.stringValue else { return decode("") }
+        guard let encoded = kv["value"]?.stringValue else { return (decode(""), version) }
         guard let data = Data(base64Encoded: encoded) else {
             throw Malformed(description: "value is not base64: \(encoded.prefix(80))")
         }
-        return decode(String(decoding: data, as: UTF8.self))
+        return (decode(String(decoding: data, as: UTF8.self)), version)
+    }
+
+    /// The store's revision in a response's `header`: for a put, and for a txn whose comparison
+    /// held and that wrote, the revision of that write (the key's new `mod_revision`).
+    static func headerRevision(_ body: String) throws(Malformed) -> Int64? {
+        let object = try parseObject(body)
+        guard let header = object["header"] else { return nil }
+        guard case .object(let fields) = header else { throw Malformed(description: "header is not an object") }
+        return try int64(fields["revision"], "header.revision")
+    }
+
+    /// An int64 field: the gateway sends them as decimal strings (`"12"`); a JSON integer is
+    /// accepted too. Absent: nil.
+    private static func int64(_ value: JSONValue?, _ name: String) throws(Malformed) -> Int64? {
+        switch value {
+        case nil, .null?: return nil
+        case .int(let i)?: return i
+        case .string(let text)?:
+            guard let i = Int64(text) else { throw Malformed(description: "\(name) is not an integer: \(text.prefix(40))") }
+            return i
+        case let other?: throw Malformed(description: "\(name) is not an integer: \(other.jsonText.prefix(40))")
+        }
     }
 
     /// Whether a txn's comparison held (etcd omits `succeeded` when it is false).

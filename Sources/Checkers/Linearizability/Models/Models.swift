@@ -4,6 +4,7 @@ public enum Models {
     public static let all: [any Model] = [
         RegisterModel(allowsCAS: false),
         RegisterModel(allowsCAS: true),
+        VersionedRegisterModel(),
         KVModel(),
         MutexModel(),
         MultiRegisterModel(),
