@@ -22,6 +22,9 @@ struct ConfigurationCache {
     /// The number of configurations stored.
     var count: Int { states.count }
 
+    /// The bytes the cache's arena and tables hold.
+    var bytes: Int { arena.capacity * 8 + states.capacity * 4 + chain.capacity * 4 + heads.bytes }
+
     /// Adds the configuration; returns false when it (or one that dominates it) was already there.
     /// `mustHash` hashes only the placed `ok` calls.
     mutating func insert(bits: [UInt64], mustHash: UInt64, state: Int32) -> Bool {

@@ -14,7 +14,7 @@ struct SearchCore {
         case linearizable([Int32])
         /// No order exists; the longest linearizable prefix found and the state after it.
         case notLinearizable(prefix: [Int32], state: Int32)
-        /// The deadline passed or the search was cancelled; the longest prefix so far.
+        /// `shouldStop` said so (time, memory, cancellation); the longest prefix so far.
         case stopped(prefix: [Int32], state: Int32)
     }
 
@@ -27,10 +27,11 @@ struct SearchCore {
     let twin: [Int32]
     let initialState: Int32
 
-    /// Runs the search. `shouldStop` is polled every few thousand steps.
+    /// Runs the search. `shouldStop` is polled every few thousand steps and every 256 new cached
+    /// configurations, with the bytes the search holds then (cache, memo, lists and stacks).
     func run(
         transition: (Int32, Int32) -> Int32,
-        shouldStop: () -> Bool
+        shouldStop: (_ heldBytes: Int) -> Bool
     ) -> Outcome {
         let n = mustLinearize.count
         let head = 2 * n
@@ -71,13 +72,19 @@ struct SearchCore {
         var agree = 0
         var entry = next[head]
         var steps = 0
+        var nextPoll = 256
+        let fixedBytes = (next.capacity + prev.capacity + stackCall.capacity + stackState.capacity) * 4
+            + (zobrist.capacity + bits.capacity + mustMask.capacity) * 8
 
         while true {
             if remaining == 0 { return .linearizable(stackCall) }
             steps &+= 1
-            if steps & 0xFFF == 0, shouldStop() {
-                if atNewMaximum || best.isEmpty { return .stopped(prefix: stackCall, state: state) }
-                return .stopped(prefix: best, state: bestState)
+            if steps & 0xFFF == 0 || cache.count >= nextPoll {
+                nextPoll = cache.count + 256
+                if shouldStop(fixedBytes + cache.bytes + memo.bytes + best.capacity * 4) {
+                    if atNewMaximum || best.isEmpty { return .stopped(prefix: stackCall, state: state) }
+                    return .stopped(prefix: best, state: bestState)
+                }
             }
             let e = Int(entry)
             if e >= 0 && e & 1 == 0 {
