@@ -34,8 +34,8 @@ public enum MachineMemory {
         return Int(v * scale)
     }
 
-    /// A byte count in whole megabytes, for notes.
-    static func megabytes(_ bytes: Int) -> String { "\(bytes >> 20) MB" }
+    /// A byte count in whole megabytes, rounded up (so that a count above a limit never reads as equal), for notes.
+    static func megabytes(_ bytes: Int) -> String { "\((bytes + (1 << 20) - 1) >> 20) MB" }
 
     /// The first line of a small text file that starts with `prefix`, or nil.
     private static func firstLine(of path: String, startingWith prefix: String) -> String? {
