@@ -6,7 +6,7 @@ import Histories
 import Runner
 import Workloads
 
-/// Benchmarks that print numbers: `swift run -c release schism-bench [checker|versions|big-check FILE]`.
+/// Benchmarks that print numbers: `swift run -c release schism-bench [checker|runner|versions|memory|big-check FILE]`.
 ///
 /// `checker` times the shared Porcupine histories, the kv files as one partition, and a
 /// generated 1,000,000-operation history (parse and check in a child process, for its peak memory).
@@ -27,10 +27,18 @@ enum Bench {
             try VersionsBench.run(Array(args.dropFirst()))
         case "runner":
             try await runner()
+        case "memory":
+            try memory()
+        case "sequential-check":
+            guard let n = args.dropFirst().first.flatMap({ Int($0) }) else {
+                print("usage: schism-bench sequential-check N [MAX-MEMORY]")
+                return
+            }
+            try sequentialCheck(n, maxMemory: args.dropFirst(2).first.flatMap(MachineMemory.parseBytes))
         case nil, "checker":
             try checker()
         default:
-            print("usage: schism-bench [checker | runner | versions [FILE...] | big-check FILE | one-partition FILE]")
+            print("usage: schism-bench [checker | runner | versions [FILE...] | memory | big-check FILE | one-partition FILE | sequential-check N [MAX-MEMORY]]")
         }
     }
 
@@ -86,7 +94,7 @@ enum Bench {
                 let h = try HistoryReader.read(path: shared.appendingPathComponent("porcupine/kv/\(name)").path)
                 var verdict = Verdict.unknown
                 let t1 = try best(3) {
-                    verdict = try LinearizabilityChecker(model: KVModel(), options: CheckOptions(partitionByKey: false, timeoutSeconds: 120)).check(h).verdict
+                    verdict = try LinearizabilityChecker(model: KVModel(), options: CheckOptions(partitionByKey: false, timeoutSeconds: 120, partitionTimeoutSeconds: nil)).check(h).verdict
                 }
                 print(String(format: "  %@ as ONE partition: %.3f s, %@  [Porcupine: ~3 s for c10-ok]", name, t1, verdict.rawValue))
             }
@@ -127,6 +135,42 @@ enum Bench {
                      seconds(t1 - t0), seconds(t2 - t1), seconds(t2 - t0), usage.ru_maxrss / 1024, result.verdict.rawValue, result.failures.count))
         let slowest = result.partitions.sorted { $0.elapsedSeconds > $1.elapsedSeconds }.prefix(3)
         print("    slowest keys: " + slowest.map { String(format: "%@ %.3f s (%d ops)", $0.key ?? "-", $0.elapsedSeconds, $0.searchedCount) }.joined(separator: ", "))
+    }
+
+    /// Peak memory of one register with long sequential histories (issue 9: it grew with the square
+    /// of a key's length), each checked in a child process for its own peak.
+    static func memory() throws {
+        print("schism-bench memory: one register, N sequential write/read ops, checked in a child process  [before the window compaction: 50k 464 MB, 100k 1.7 GB]")
+        for (n, limit) in [(50_000, nil), (100_000, nil), (100_000, "256MB")] as [(Int, String?)] {
+            fflush(nil)
+            let child = Process()
+            child.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
+            child.arguments = ["sequential-check", "\(n)"] + (limit.map { [$0] } ?? [])
+            try child.run()
+            child.waitUntilExit()
+        }
+    }
+
+    /// Checks one register with `n` sequential operations (writes of distinct values, each read back).
+    static func sequentialCheck(_ n: Int, maxMemory: Int?) throws {
+        var ops: [Op] = []
+        ops.reserveCapacity(2 * n)
+        for i in 0..<n {
+            let f = i % 2 == 0 ? "write" : "read"
+            let v = JSONValue.int(Int64(i / 2))
+            ops.append(Op(index: ops.count, time: 0, process: .client(0), type: .invoke, f: f, key: nil, value: f == "write" ? v : .null))
+            ops.append(Op(index: ops.count, time: 0, process: .client(0), type: .ok, f: f, key: nil, value: v))
+        }
+        let t0 = ContinuousClock.now
+        var options = CheckOptions(partitionTimeoutSeconds: nil)
+        if let maxMemory { options.maxMemoryBytes = maxMemory }
+        let result = try LinearizabilityChecker(model: RegisterModel(allowsCAS: false), options: options).check(operations: ops)
+        let t = seconds(ContinuousClock.now - t0)
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        let limit = maxMemory.map { ", --max-memory \($0 >> 20) MB" } ?? ""
+        print(String(format: "  %7d ops%@: check %.2f s, peak memory %d MB, %@%@", n, limit, t, usage.ru_maxrss / 1024,
+                     result.verdict.rawValue, result.partitions.first?.note.map { " (\($0))" } ?? ""))
     }
 
     /// The runner's own ceiling: workers against an in-process register, recording to a file.

@@ -36,8 +36,14 @@ struct CheckCommand: ParsableCommand {
     @Option(help: "Give up (unknown) after this long per file, e.g. 30s, 500ms, 2m.")
     var timeout: String?
 
-    @Option(help: "Give up on one key after this long.")
+    @Option(help: "Give up (unknown) on one key after this long, or none. Default: 60s.")
     var partitionTimeout: String?
+
+    @Flag(help: "Check every key to the end even once one is invalid (by default the others get 2 s more, then stop as unknown).")
+    var allPartitions = false
+
+    @Option(help: "Stop a search (unknown) once the searches hold more than this, e.g. 512MB, 4GB, or none. Default: half the machine's memory.")
+    var maxMemory: String?
 
     @Flag(help: "Check the whole history as one partition (state = every key) instead of per key.")
     var noPartition = false
@@ -62,9 +68,12 @@ struct CheckCommand: ParsableCommand {
             throw ValidationError("unknown format \"\(format)\"; choose one of \(HistoryFormat.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         for (name, value) in [("--timeout", timeout), ("--partition-timeout", partitionTimeout)] {
-            if let value, Duration.parseSeconds(value) == nil {
+            if let value, Duration.parseSeconds(value) == nil, !(name == "--partition-timeout" && value == "none") {
                 throw ValidationError("\(name) \(value) is not a duration; write e.g. 30s, 500ms or 2m")
             }
+        }
+        if let maxMemory, maxMemory != "none", MachineMemory.parseBytes(maxMemory) == nil {
+            throw ValidationError("--max-memory \(maxMemory) is not a size; write e.g. 512MB, 4GB or none")
         }
         if let initial {
             do { _ = try JSONValue.parse(initial) } catch {
@@ -82,6 +91,7 @@ struct CheckCommand: ParsableCommand {
                 ("--model", model != nil), ("--initial", initial != nil), ("--format", format != nil),
                 ("--timeout", timeout != nil), ("--partition-timeout", partitionTimeout != nil),
                 ("--no-partition", noPartition), ("--null-reads", nullReads != nil),
+                ("--all-partitions", allPartitions), ("--max-memory", maxMemory != nil),
             ]
             if let flag = flags.first(where: \.1)?.0 {
                 throw ValidationError(
@@ -149,8 +159,10 @@ struct CheckCommand: ParsableCommand {
         let chosen = model.flatMap(Models.named) ?? Models.infer(functions: Set(history.operations.lazy.filter { $0.process != .nemesis }.map(\.f)))
         let options = CheckOptions(
             initial: initial, partitionByKey: !noPartition, timeoutSeconds: timeout.flatMap(Duration.parseSeconds),
-            partitionTimeoutSeconds: partitionTimeout.flatMap(Duration.parseSeconds),
-            nullReadsAreUnknown: nullReads.map { $0 == "unknown" } ?? CheckOptions.nullReadsAreUnknown(for: history.format))
+            partitionTimeoutSeconds: partitionTimeout.map(Duration.parseSeconds) ?? CheckOptions.defaultPartitionTimeoutSeconds,
+            nullReadsAreUnknown: nullReads.map { $0 == "unknown" } ?? CheckOptions.nullReadsAreUnknown(for: history.format),
+            stopEarly: !allPartitions,
+            maxMemoryBytes: maxMemory.map(MachineMemory.parseBytes) ?? CheckOptions.defaultMaxMemoryBytes)
         do {
             // A register history whose completions all carry versions is checked with versioned-register.
             let choice = RegisterVersions.choose(chosen, for: history.operations, nullReadsAreUnknown: options.nullReadsAreUnknown)

@@ -9,18 +9,33 @@ public struct CheckOptions: Sendable {
     public var partitionByKey: Bool
     /// Give up (verdict unknown) after this long overall.
     public var timeoutSeconds: Double?
-    /// Give up on one partition after this long.
+    /// Give up on one partition after this long (default ``defaultPartitionTimeoutSeconds``; nil: no limit).
     public var partitionTimeoutSeconds: Double?
     /// Partitions checked at once (default: every core).
     public var parallelism: Int
     /// Read an `ok` completion whose value is `null` as "value unknown" (Knossos) rather than
     /// "no value" (Porcupine, Schism). `CheckOptions.nullReadsAreUnknown(for:)` picks by format.
     public var nullReadsAreUnknown: Bool
+    /// Once one partition is invalid, give the others ``earlyStopGraceSeconds`` more and then
+    /// stop them (and skip those not started) as unknown: the verdict is invalid either way.
+    public var stopEarly: Bool
+    /// With ``stopEarly``: how long after the first invalid partition the others may still run.
+    public var earlyStopGraceSeconds: Double
+    /// Stop (unknown) a search once the searches running together hold more than this many bytes
+    /// (default ``defaultMaxMemoryBytes``; nil: no limit).
+    public var maxMemoryBytes: Int?
+
+    /// The time budget of one partition when none is given: 60 s.
+    public static let defaultPartitionTimeoutSeconds = 60.0
+    /// The grace period of the other partitions after an invalid one: 2 s.
+    public static let defaultEarlyStopGraceSeconds = 2.0
 
     public init(
         initial: JSONValue? = nil, partitionByKey: Bool = true, timeoutSeconds: Double? = nil,
-        partitionTimeoutSeconds: Double? = nil, parallelism: Int = CheckOptions.coreCount,
-        nullReadsAreUnknown: Bool = false
+        partitionTimeoutSeconds: Double? = CheckOptions.defaultPartitionTimeoutSeconds,
+        parallelism: Int = CheckOptions.coreCount, nullReadsAreUnknown: Bool = false, stopEarly: Bool = true,
+        earlyStopGraceSeconds: Double = CheckOptions.defaultEarlyStopGraceSeconds,
+        maxMemoryBytes: Int? = CheckOptions.defaultMaxMemoryBytes
     ) {
         self.nullReadsAreUnknown = nullReadsAreUnknown
         self.initial = initial
@@ -28,6 +43,9 @@ public struct CheckOptions: Sendable {
         self.timeoutSeconds = timeoutSeconds
         self.partitionTimeoutSeconds = partitionTimeoutSeconds
         self.parallelism = max(1, parallelism)
+        self.stopEarly = stopEarly
+        self.earlyStopGraceSeconds = max(0, earlyStopGraceSeconds)
+        self.maxMemoryBytes = maxMemoryBytes
     }
 
     /// The reading of `null` results that the format's own tools use: Jepsen/Knossos EDN
@@ -44,6 +62,9 @@ public struct CheckOptions: Sendable {
         return 1
         #endif
     }
+
+    /// The memory limit when none is given: half of ``MachineMemory/totalBytes``, or nil when unknown.
+    public static var defaultMaxMemoryBytes: Int? { MachineMemory.totalBytes.map { $0 / 2 } }
 }
 
 #if canImport(Glibc)

@@ -33,7 +33,6 @@ public struct LinearizabilityChecker: Sendable {
 
     private final class Shared: Sendable {
         let next = Atomic<Int>(0)
-        let cancelled = Atomic<Bool>(false)
         let results: Mutex<[Result<PartitionResult, CheckError>?]>
 
         init(count: Int) { results = Mutex(Array(repeating: nil, count: count)) }
@@ -50,49 +49,36 @@ public struct LinearizabilityChecker: Sendable {
         }
 
         let (keys, groups) = partition(calls, ops)
-        let overall = options.timeoutSeconds.map { start + .nanoseconds(Int64($0 * 1e9)) }
-        let perPartition = options.partitionTimeoutSeconds
         // Largest partitions first, so that one long search does not start last.
         let schedule = groups.indices.sorted { groups[$0].count > groups[$1].count }
         let shared = Shared(count: groups.count)
+        let budget = CheckBudget(options: options, start: start)
         let workers = min(options.parallelism, max(1, groups.count))
-        let opts = options
+        let nullReadsAreUnknown = options.nullReadsAreUnknown
 
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
             while true {
                 let n = shared.next.wrappingAdd(1, ordering: .relaxed).oldValue
                 if n >= schedule.count { return }
                 let g = schedule[n]
-                let pStart = clock.now
-                var deadline = overall
-                if let p = perPartition {
-                    let d = pStart + .nanoseconds(Int64(p * 1e9))
-                    deadline = deadline.map { min($0, d) } ?? d
-                }
-                let search = PartitionSearch(model: model, ops: ops, key: keys[g], calls: groups[g], initial: initial,
-                    nullReadsAreUnknown: opts.nullReadsAreUnknown)
                 let result: Result<PartitionResult, CheckError>
-                if let overall, clock.now >= overall {
+                if let note = budget.reasonNotToStart() {
                     result = .success(PartitionResult(
                         key: keys[g], verdict: .unknown, calls: groups[g], searchedCount: 0, elapsedSeconds: 0,
-                        note: "not checked: the time limit of \(opts.timeoutSeconds ?? 0) s was reached first", anomaly: nil))
+                        note: note, anomaly: nil))
                 } else {
+                    let search = PartitionSearch(model: model, ops: ops, key: keys[g], calls: groups[g], initial: initial,
+                        nullReadsAreUnknown: nullReadsAreUnknown)
+                    var own = budget.partition()
                     do throws(CheckError) {
-                        result = .success(try search.run(
-                            shouldStop: {
-                                shared.cancelled.load(ordering: .relaxed) || deadline.map { clock.now >= $0 } ?? false
-                            },
-                            stopReason: {
-                                if shared.cancelled.load(ordering: .relaxed) { return "cancelled" }
-                                if let overall, clock.now >= overall {
-                                    return "timed out: the time limit of \(opts.timeoutSeconds ?? 0) s was reached"
-                                }
-                                return "timed out after \(perPartition ?? 0) s on this partition"
-                            }))
+                        let found = try search.run(stop: { own.reason(heldBytes: $0) })
+                        if found.verdict == .invalid { budget.foundInvalid(key: keys[g]) }
+                        result = .success(found)
                     } catch {
                         result = .failure(error)
-                        shared.cancelled.store(true, ordering: .relaxed)
+                        budget.cancelled.store(true, ordering: .relaxed)
                     }
+                    own.finish()
                 }
                 shared.results.withLock { $0[g] = result }
             }

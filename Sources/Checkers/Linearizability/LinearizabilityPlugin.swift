@@ -4,8 +4,10 @@ import Histories
 /// The linearizability checker as a plug-in: a model, per-key partitions, time budgets.
 ///
 /// Options (all optional): `model` (a name from ``Models``; default: inferred from the
-/// operations), `initial` (JSON), `timeoutSeconds`, `partitionTimeoutSeconds`, `partitionByKey`
-/// (bool, default true), `nullReads` (`absent` or `unknown`; default by the history's format).
+/// operations), `initial` (JSON), `timeoutSeconds`, `partitionTimeoutSeconds` (default 60),
+/// `partitionByKey` (bool, default true), `nullReads` (`absent` or `unknown`; default by the
+/// history's format), `stopEarly` (bool, default true: stop the other partitions once one is
+/// invalid), `earlyStopGraceSeconds` (default 2), `maxMemoryBytes` (default half the machine's memory).
 public struct LinearizabilityPlugin: CheckerPlugin {
     public init() {}
 
@@ -26,7 +28,10 @@ public struct LinearizabilityPlugin: CheckerPlugin {
     }
 
     /// The option names this checker reads.
-    public static let optionNames = ["model", "initial", "timeoutSeconds", "partitionTimeoutSeconds", "partitionByKey", "nullReads"]
+    public static let optionNames = [
+        "model", "initial", "timeoutSeconds", "partitionTimeoutSeconds", "partitionByKey", "nullReads", "stopEarly",
+        "earlyStopGraceSeconds", "maxMemoryBytes",
+    ]
 
     public func make(_ options: [String: JSONValue]) throws(CheckerOptionError) -> any Checker {
         func bad(_ option: String, _ message: String) -> CheckerOptionError {
@@ -58,17 +63,25 @@ public struct LinearizabilityPlugin: CheckerPlugin {
             guard let text = v.stringValue, ["absent", "unknown"].contains(text) else { throw bad("nullReads", "expected absent or unknown") }
             nullReads = text == "unknown"
         }
-        var byKey = true
-        if let v = options["partitionByKey"], !v.isNull {
-            guard case .bool(let b) = v else { throw bad("partitionByKey", "expected true or false") }
-            byKey = b
+        func flag(_ key: String, default value: Bool) throws(CheckerOptionError) -> Bool {
+            guard let v = options[key], !v.isNull else { return value }
+            guard case .bool(let b) = v else { throw bad(key, "expected true or false") }
+            return b
         }
-        let initial = options["initial"]
+        var maxMemory = CheckOptions.defaultMaxMemoryBytes
+        if let v = options["maxMemoryBytes"], !v.isNull {
+            guard case .int(let bytes) = v, bytes > 0 else { throw bad("maxMemoryBytes", "expected a number of bytes above 0, got \(v.jsonText)") }
+            maxMemory = Int(bytes)
+        }
         return LinearizabilityCheck(
             model: model,
             options: CheckOptions(
-                initial: initial, partitionByKey: byKey, timeoutSeconds: try seconds("timeoutSeconds"),
-                partitionTimeoutSeconds: try seconds("partitionTimeoutSeconds")),
+                initial: options["initial"], partitionByKey: try flag("partitionByKey", default: true),
+                timeoutSeconds: try seconds("timeoutSeconds"),
+                partitionTimeoutSeconds: try seconds("partitionTimeoutSeconds") ?? CheckOptions.defaultPartitionTimeoutSeconds,
+                stopEarly: try flag("stopEarly", default: true),
+                earlyStopGraceSeconds: try seconds("earlyStopGraceSeconds") ?? CheckOptions.defaultEarlyStopGraceSeconds,
+                maxMemoryBytes: maxMemory),
             nullReads: nullReads)
     }
 }

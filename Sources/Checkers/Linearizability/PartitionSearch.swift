@@ -37,8 +37,9 @@ struct PartitionSearch<M: Model> {
         return out
     }
 
-    /// Runs the search; `deadline` and `cancelled` make it stop with an unknown verdict.
-    func run(shouldStop: () -> Bool, stopReason: () -> String) throws(CheckError) -> PartitionResult {
+    /// Runs the search. `stop` is polled with the bytes the search holds; a reason it returns
+    /// stops the search with an unknown verdict and that reason as the note.
+    func run(stop: (_ heldBytes: Int) -> String?) throws(CheckError) -> PartitionResult {
         let clock = ContinuousClock()
         let start = clock.now
         let compiled = try compile()
@@ -67,6 +68,7 @@ struct PartitionSearch<M: Model> {
             twin[i] = lastEqual[compiled.calls[i]] ?? -1
             lastEqual[compiled.calls[i]] = Int32(i)
         }
+        var reason: String?
         let core = SearchCore(order: events.map(\.entry), mustLinearize: compiled.must, twin: twin, initialState: 0)
         let outcome = core.run(
             transition: { s, c in
@@ -77,7 +79,13 @@ struct PartitionSearch<M: Model> {
                 ids[next] = id
                 return id
             },
-            shouldStop: shouldStop)
+            shouldStop: { coreBytes in
+                // Model states are counted by their inline size; what they hold on the heap is not.
+                let stateBytes = states.capacity * MemoryLayout<M.State>.stride
+                    + ids.capacity * (MemoryLayout<M.State>.stride + 12)
+                reason = stop(coreBytes + stateBytes)
+                return reason != nil
+            })
 
         var result = PartitionResult(
             key: key, verdict: .valid, calls: calls, searchedCount: n, elapsedSeconds: 0, note: nil, anomaly: nil)
@@ -89,7 +97,7 @@ struct PartitionSearch<M: Model> {
             result.anomaly = explain(prefix: prefix, state: states[Int(s)], compiled: compiled, events: events, finished: true)
         case .stopped(let prefix, let s):
             result.verdict = .unknown
-            result.note = stopReason()
+            result.note = reason ?? "stopped"
             result.anomaly = explain(prefix: prefix, state: states[Int(s)], compiled: compiled, events: events, finished: false)
         }
         result.elapsedSeconds = (clock.now - start).seconds

@@ -8,6 +8,9 @@ struct IntTable {
     private var mask: Int
     private(set) var count = 0
 
+    /// The bytes the table's storage holds.
+    var bytes: Int { keys.capacity * 8 + values.capacity * 4 }
+
     private static let empty = UInt64.max
 
     init(capacity: Int = 1024) {

@@ -6,7 +6,9 @@ import Basics
 /// States are interned ids; `transition` gives the next state id or -1 when the model
 /// rejects the call. The search keeps a cache of (set of linearized calls, state) so that
 /// no configuration is explored twice (Lowe), with the set's hash updated incrementally
-/// (Zobrist) and bitsets stored in one flat arena: no allocation per step in the hot loop.
+/// (Zobrist) and bitsets stored in one flat arena: no allocation per step in the hot loop. The
+/// arena keeps only each set's window (see ``ConfigurationCache``), so memory follows the
+/// concurrency window rather than the length of the history.
 struct SearchCore {
     /// How the search ended.
     enum Outcome {
@@ -14,7 +16,7 @@ struct SearchCore {
         case linearizable([Int32])
         /// No order exists; the longest linearizable prefix found and the state after it.
         case notLinearizable(prefix: [Int32], state: Int32)
-        /// The deadline passed or the search was cancelled; the longest prefix so far.
+        /// `shouldStop` said so (time, memory, cancellation); the longest prefix so far.
         case stopped(prefix: [Int32], state: Int32)
     }
 
@@ -27,10 +29,11 @@ struct SearchCore {
     let twin: [Int32]
     let initialState: Int32
 
-    /// Runs the search. `shouldStop` is polled every few thousand steps.
+    /// Runs the search. `shouldStop` is polled every few thousand steps and every 256 new cached
+    /// configurations, with the bytes the search holds then (cache, memo, lists and stacks).
     func run(
         transition: (Int32, Int32) -> Int32,
-        shouldStop: () -> Bool
+        shouldStop: (_ heldBytes: Int) -> Bool
     ) -> Outcome {
         let n = mustLinearize.count
         let head = 2 * n
@@ -53,7 +56,11 @@ struct SearchCore {
         var mustMask = [UInt64](repeating: 0, count: words)
         for i in 0..<n where mustLinearize[i] { mustMask[i >> 6] |= UInt64(1) << UInt64(i & 63) }
         var hash: UInt64 = 0
-        var cache = ConfigurationCache(words: words, mustMask: mustMask)
+        var cache = ConfigurationCache(calls: n, mustMask: mustMask)
+        let fullMask = cache.fullMask
+        // The window of `bits`: words below `low` are full, words from `high` are empty.
+        var low = 0
+        var high = 0
         var memo = IntTable(capacity: 256)
 
         var remaining = mustLinearize.reduce(0) { $0 + ($1 ? 1 : 0) }
@@ -71,13 +78,19 @@ struct SearchCore {
         var agree = 0
         var entry = next[head]
         var steps = 0
+        var nextPoll = 256
+        let fixedBytes = (next.capacity + prev.capacity + stackCall.capacity + stackState.capacity) * 4
+            + (zobrist.capacity + bits.capacity + mustMask.capacity) * 8
 
         while true {
             if remaining == 0 { return .linearizable(stackCall) }
             steps &+= 1
-            if steps & 0xFFF == 0, shouldStop() {
-                if atNewMaximum || best.isEmpty { return .stopped(prefix: stackCall, state: state) }
-                return .stopped(prefix: best, state: bestState)
+            if steps & 0xFFF == 0 || cache.count >= nextPoll {
+                nextPoll = cache.count + 256
+                if shouldStop(fixedBytes + cache.bytes + memo.bytes + best.capacity * 4) {
+                    if atNewMaximum || best.isEmpty { return .stopped(prefix: stackCall, state: state) }
+                    return .stopped(prefix: best, state: bestState)
+                }
             }
             let e = Int(entry)
             if e >= 0 && e & 1 == 0 {
@@ -100,7 +113,10 @@ struct SearchCore {
                     let bit = UInt64(1) << UInt64(call & 63)
                     bits[w] |= bit
                     hash ^= zobrist[call]
-                    if cache.insert(bits: bits, mustHash: hash, state: nextState) {
+                    let (oldLow, oldHigh) = (low, high)
+                    high = max(high, w + 1)
+                    while low < words && bits[low] == fullMask[low] { low += 1 }
+                    if cache.insert(bits: bits, low: low, high: high, mustHash: hash, state: nextState) {
                         stackCall.append(Int32(call))
                         stackState.append(state)
                         state = nextState
@@ -117,6 +133,7 @@ struct SearchCore {
                     }
                     bits[w] &= ~bit
                     hash ^= zobrist[call]
+                    (low, high) = (oldLow, oldHigh)
                 }
                 entry = next[e]
             } else {
@@ -134,8 +151,11 @@ struct SearchCore {
                 let c = Int(call)
                 agree = min(agree, stackCall.count)
                 state = previous
-                bits[c >> 6] &= ~(UInt64(1) << UInt64(c & 63))
+                let w = c >> 6
+                bits[w] &= ~(UInt64(1) << UInt64(c & 63))
                 hash ^= zobrist[c]
+                low = min(low, w)
+                while high > low && bits[high - 1] == 0 { high -= 1 }
                 if mustLinearize[c] { remaining += 1 }
                 // Unlift: restore the return, then the call (reverse order of removal).
                 let ce = 2 * c
