@@ -168,12 +168,20 @@ final class ByteSource {
     /// Returns how many bytes were discarded from the front: every offset into the window
     /// at or after `keepFrom` moves down by that much. Throws when what must be kept from
     /// `keepFrom` on is longer than `maxLineBytes` and still growing (unless not `bounded`).
+    ///
+    /// `lineAtKeep`, when the caller knows that `keepFrom` starts that line, spares counting the
+    /// lines discarded.
     @discardableResult
-    func readMore(keepingFrom keepFrom: Int, bounded: Bool = true) throws(HistoryError) -> Int {
+    func readMore(keepingFrom keepFrom: Int, lineAtKeep: Int? = nil, bounded: Bool = true) throws(HistoryError) -> Int {
         if atEOF { return 0 }
         let cut = min(max(keepFrom, 0), count)
         if cut > 0 {
-            advancePosition(over: cut)
+            if let lineAtKeep {
+                firstLine = lineAtKeep
+                firstColumn = 1
+            } else {
+                advancePosition(over: cut)
+            }
             memmove(bytes, bytes + cut, count - cut)
             count -= cut
         }
@@ -255,7 +263,7 @@ final class ByteSource {
             } else {
                 // The line from `start` is incomplete: keep it, and do not search its bytes again.
                 let kept = count - start
-                start -= try readMore(keepingFrom: start)
+                start -= try readMore(keepingFrom: start, lineAtKeep: lineNumber)
                 searched = start + kept
             }
         }
