@@ -52,12 +52,6 @@ public struct HistoryWarning: Sendable, Equatable, CustomStringConvertible {
     public var line: Int
     public var message: String
 
-    public init(file: String, line: Int, message: String) {
-        self.file = file
-        self.line = line
-        self.message = message
-    }
-
     /// `file:line: warning: message`, as compilers print it.
     public var description: String {
         line > 0 ? "\(file):\(line): warning: \(message)" : "\(file): warning: \(message)"

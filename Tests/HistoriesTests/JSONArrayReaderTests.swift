@@ -66,13 +66,7 @@ import Testing
     }
 
     /// A malformed array: where the error must point, and words its message must contain.
-    struct Bad: Sendable, CustomStringConvertible {
-        var text: String
-        var line: Int
-        var column: Int
-        var words: [String]
-        var description: String { text }
-    }
+    typealias Bad = EDNReaderTests.Bad
 
     static let bad: [Bad] = [
         Bad(text: "[{\"process\":0,\"type\":\"invoke\",\"f\":\"read\"},\n {\"process\":0,\"type\":\"ok\",\"f\":\"read\",\"val", line: 2, column: 38,
