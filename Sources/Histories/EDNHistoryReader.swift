@@ -20,7 +20,7 @@ struct EDNHistoryReader {
 
     /// What one step of parsing produced.
     private enum Step {
-        case operation(Op, nextOffset: Int)
+        case operation(Op, start: Int, nextOffset: Int)
         case layout(Layout, nextOffset: Int)
         case finished
     }
@@ -30,12 +30,18 @@ struct EDNHistoryReader {
         var offset = 0
         var layout = Layout.unknown
         var position = 0
+        var checks = OperationChecks(input)
+        // A place whose line is known, to number the operations' lines without rescanning.
+        var cursorOffset = 0
+        var cursorLine = input.firstLine
         while true {
             let step: Step
             do throws(EDNFailure) {
                 step = try parseStep(at: offset, layout: layout, position: position)
             } catch .needMore {
                 offset -= try input.readMore(keepingFrom: offset)
+                cursorOffset = 0
+                cursorLine = input.firstLine
                 continue
             } catch .syntax(let at, let message, let opened) {
                 throw error(at: at, message, opened: opened)
@@ -46,9 +52,12 @@ struct EDNHistoryReader {
             case .layout(let new, let next):
                 layout = new
                 offset = next
-            case .operation(let op, let next):
+            case .operation(let op, let start, let next):
+                cursorLine += ByteSource.newlines(in: input.bytes + cursorOffset, count: start - cursorOffset)
+                cursorOffset = start
                 offset = next
                 position += 1
+                try checks.check(op, line: cursorLine)
                 try body(op)
             }
         }
@@ -68,6 +77,10 @@ struct EDNHistoryReader {
                 return .layout(.sequence(close: close, line: line, column: column), nextOffset: parser.i + 1)
             }
             if c == UInt8(ascii: "{") { return .layout(.maps, nextOffset: parser.i) }
+            // Jepsen's history.edn: one tagged op map per line, `#jepsen.history.Op{...}`.
+            if c == UInt8(ascii: "#") && parser.i + 1 < parser.count && parser.p[parser.i + 1] != UInt8(ascii: "{") {
+                return .layout(.maps, nextOffset: parser.i)
+            }
             throw parser.fail("expected '[' or '(' to start a vector of operations, or '{' to start an operation map, found \(parser.found)")
         case .sequence(let close, let line, let column):
             let what = close == UInt8(ascii: "]") ? "vector" : "list"
@@ -97,7 +110,7 @@ struct EDNHistoryReader {
         let start = parser.i
         let value = try parser.parseValue()
         switch EDNOperation.operation(from: value, position: position) {
-        case .success(let op): return .operation(op, nextOffset: parser.i)
+        case .success(let op): return .operation(op, start: start, nextOffset: parser.i)
         case .failure(let failure): throw parser.fail(failure.message, at: start)
         }
     }

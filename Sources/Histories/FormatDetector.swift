@@ -1,9 +1,10 @@
 /// Tells the history formats apart from the first bytes of a file.
 ///
-/// Rules, after blank lines and `;` comments: `{"` is JSON Lines; `[`, `(` or `#` is EDN;
-/// `{:` is EDN, named `porcupineKV` when the first line is a whole map with a `:key`;
-/// a line with `jepsen.util - ` (or `jepsen.util: `) or with a log level word (`INFO`, `WARN`, ...)
-/// is a Jepsen console log. An empty input is JSON Lines with no operations.
+/// Rules, after blank lines and `;` comments: `{"` is JSON Lines; `[` then `{"` is a JSON array;
+/// any other `[`, `(` or `#` is EDN; `{:` is EDN, named `porcupineKV` when the first line is a
+/// whole map with a `:key`; an operation line of a Jepsen log or `history.txt`, or a line with a
+/// log level word (`INFO`, `WARN`, ...), is a Jepsen console log. An empty input is JSON Lines
+/// with no operations.
 enum FormatDetector {
     /// How many bytes detection looks at.
     static let prefixBytes = 64 << 10
@@ -25,12 +26,23 @@ enum FormatDetector {
         var lineEnd = i
         while lineEnd < b.count && b[lineEnd] != 0x0A { lineEnd += 1 }
         let line = String(decoding: UnsafeBufferPointer(rebasing: b[i..<lineEnd]), as: UTF8.self)
+        func skipSpace(_ from: Int) -> Int {
+            var j = from
+            while j < b.count && (b[j] == 0x20 || b[j] == 0x09 || b[j] == 0x0D || b[j] == 0x0A) { j += 1 }
+            return j
+        }
         switch b[i] {
-        case UInt8(ascii: "["), UInt8(ascii: "("), UInt8(ascii: "#"):
+        case UInt8(ascii: "["):
+            let j = skipSpace(i + 1)
+            if j < b.count && b[j] == UInt8(ascii: "{") {
+                let k = skipSpace(j + 1)
+                if k < b.count && (b[k] == UInt8(ascii: "\"") || b[k] == UInt8(ascii: "}")) { return .json }
+            }
+            return .edn
+        case UInt8(ascii: "("), UInt8(ascii: "#"):
             return .edn
         case UInt8(ascii: "{"):
-            var j = i + 1
-            while j < b.count && (b[j] == 0x20 || b[j] == 0x09 || b[j] == 0x0D || b[j] == 0x0A) { j += 1 }
+            let j = skipSpace(i + 1)
             if j < b.count && (b[j] == UInt8(ascii: "\"") || b[j] == UInt8(ascii: "}")) { return .jsonl }
             if j < b.count && b[j] == UInt8(ascii: ":") {
                 let trimmed = line.trimmingSpaceAndCR()
@@ -39,8 +51,8 @@ enum FormatDetector {
             }
             return nil
         default:
-            let bytes = Array(line.utf8)
-            if JepsenLogReader.opMessageStart(bytes) != nil || JepsenLogReader.isLogLine(bytes) { return .porcupineLog }
+            let first = UnsafeBufferPointer(rebasing: b[i..<lineEnd])
+            if JepsenLogReader.looksLikeOperation(first) || JepsenLogReader.isLogLine(first) { return .porcupineLog }
             return nil
         }
     }

@@ -6,11 +6,14 @@ public struct History: Sendable {
     public var source: String?
     /// The format it was read in.
     public var format: HistoryFormat
+    /// What the reader noticed without refusing the history (print them on stderr).
+    public var warnings: [HistoryWarning]
 
-    public init(operations: [Op], source: String? = nil, format: HistoryFormat = .jsonl) {
+    public init(operations: [Op], source: String? = nil, format: HistoryFormat = .jsonl, warnings: [HistoryWarning] = []) {
         self.operations = operations
         self.source = source
         self.format = format
+        self.warnings = warnings
     }
 
     /// The distinct keys, in order of first appearance (`nil` for unkeyed operations).
@@ -30,10 +33,29 @@ public enum HistoryFormat: String, Sendable, CaseIterable {
     case jsonl
     /// Jepsen/Knossos EDN: a vector of op maps, possibly spread over many lines.
     case edn
-    /// Porcupine's etcd test data: Jepsen console log lines (`INFO  jepsen.util - 3 :invoke :cas [4 4]`).
+    /// Jepsen's console log (`INFO  jepsen.util - 3 :invoke :cas [4 4]`, Porcupine's etcd test
+    /// data) or Jepsen's `history.txt` (the same lines without the logger's prefix).
     case porcupineLog = "porcupine-log"
     /// Porcupine's kv test data: one EDN map per line.
     case porcupineKV = "porcupine-kv"
+    /// One JSON array of operation objects, as elle-cli and other tools write them.
+    case json
+}
+
+/// Something a reader noticed that does not stop the history from being read, with its place.
+///
+/// Each is a documented reading of an input that could have meant something else, such as a
+/// named process that is not checked or a last line that may have been cut off.
+public struct HistoryWarning: Sendable, Equatable, CustomStringConvertible {
+    public var file: String
+    /// 1-based line, 0 if the warning is about the whole file.
+    public var line: Int
+    public var message: String
+
+    /// `file:line: warning: message`, as compilers print it.
+    public var description: String {
+        line > 0 ? "\(file):\(line): warning: \(message)" : "\(file): warning: \(message)"
+    }
 }
 
 /// A history that cannot be read, with the place and what was expected there.

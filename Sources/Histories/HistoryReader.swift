@@ -23,28 +23,47 @@ public enum HistoryReader {
         try collect(ByteSource(bytes: bytes, name: source), format: format)
     }
 
+    /// What streaming a history found besides its operations.
+    public struct Outcome: Sendable {
+        /// The format that was read.
+        public var format: HistoryFormat
+        /// What the reader noticed without refusing the history (print them on stderr).
+        public var warnings: [HistoryWarning]
+    }
+
     /// Calls `body` with each operation of the history at `path`, in order, without keeping them.
     ///
     /// Reading errors are thrown as `HistoryError`; an error thrown by `body` stops the
-    /// reading and is rethrown unchanged. Returns the format that was read.
+    /// reading and is rethrown unchanged. Returns the format that was read and the warnings.
     @discardableResult
-    public static func forEach(path: String, format: HistoryFormat? = nil, _ body: (Op) throws -> Void) throws -> HistoryFormat {
+    public static func forEach(path: String, format: HistoryFormat? = nil, _ body: (Op) throws -> Void) throws -> Outcome {
         let input = try ByteSource(path: path, chunkSize: chunkSizeBytes)
-        return try stream(input, format: format, body)
+        let used = try stream(input, format: format, body)
+        return Outcome(format: used, warnings: input.allWarnings)
     }
 
     /// Calls `body` with each operation of a history in memory, in order.
     @discardableResult
-    public static func forEach(bytes: some Collection<UInt8>, source: String = "<bytes>", format: HistoryFormat? = nil, _ body: (Op) throws -> Void) throws -> HistoryFormat {
-        try stream(ByteSource(bytes: bytes, name: source), format: format, body)
+    public static func forEach(bytes: some Collection<UInt8>, source: String = "<bytes>", format: HistoryFormat? = nil, _ body: (Op) throws -> Void) throws -> Outcome {
+        let input = ByteSource(bytes: bytes, name: source)
+        let used = try stream(input, format: format, body)
+        return Outcome(format: used, warnings: input.allWarnings)
+    }
+
+    /// Whether `path` is a regular file (after following links): not a folder, FIFO or device.
+    ///
+    /// A folder given to `schism check` is expanded to its regular files only, so that a FIFO
+    /// or a device inside it is never opened.
+    public static func isRegularFile(path: String) -> Bool {
+        ByteSource.isRegularFile(path)
     }
 
     /// Reads everything from `input` into a `History`.
-    private static func collect(_ input: ByteSource, format: HistoryFormat?) throws(HistoryError) -> History {
+    static func collect(_ input: ByteSource, format: HistoryFormat?) throws(HistoryError) -> History {
         var operations: [Op] = []
         do {
             let used = try stream(input, format: format) { operations.append($0) }
-            return History(operations: operations, source: input.name, format: used)
+            return History(operations: operations, source: input.name, format: used, warnings: input.allWarnings)
         } catch let error as HistoryError {
             throw error
         } catch {
@@ -62,7 +81,7 @@ public enum HistoryReader {
             guard let detected = FormatDetector.detect(input.buffer) else {
                 throw HistoryError(
                     file: input.name, line: 1, column: 1,
-                    message: "cannot tell the history format from the first bytes; expected '{\"' (JSON Lines), '[', '(' or '{:' (EDN), or Jepsen log lines ('INFO  jepsen.util - ...'); name the format explicitly")
+                    message: "cannot tell the history format from the first bytes; expected '{\"' (JSON Lines), '[{\"' (a JSON array), '[', '(' or '{:' (EDN), or Jepsen log lines ('INFO  jepsen.util - ...' or history.txt's '3<TAB>:invoke<TAB>...'); name the format explicitly")
             }
             used = detected
         }
@@ -70,6 +89,9 @@ public enum HistoryReader {
         case .jsonl: try readJSONL(input, body)
         case .edn, .porcupineKV: try EDNHistoryReader(input).read(body)
         case .porcupineLog: try JepsenLogReader(input).read(body)
+        case .json:
+            var reader = JSONArrayReader(input)
+            try reader.read(body)
         }
         return used
     }
@@ -77,6 +99,7 @@ public enum HistoryReader {
     /// Streams JSON Lines: one operation per non-blank line.
     private static func readJSONL(_ input: ByteSource, _ body: (Op) throws -> Void) throws {
         var position = 0
+        var checks = OperationChecks(input)
         try input.forEachLine { line, length, lineNumber in
             var k = 0
             while k < length, line[k] == 0x20 || line[k] == 0x09 { k += 1 }
@@ -89,6 +112,7 @@ public enum HistoryReader {
                 throw HistoryError(file: input.name, line: lineNumber, column: column, message: error.message)
             }
             position += 1
+            try checks.check(op, line: lineNumber)
             try body(op)
         }
     }

@@ -6,7 +6,10 @@ import Basics
 /// other field is kept in `extra`. See `docs/history-format.md` for the rules.
 enum JSONLDecoder {
     /// Decodes `line`, the operation at 0-based `position` in the history.
-    static func decode(_ line: UnsafePointer<UInt8>, count: Int, position: Int) throws(ScanFailure) -> Op {
+    ///
+    /// `inArray` reads an element of a JSON array of operations instead (elle-cli and others):
+    /// its `index` is not checked against the position, and a missing `f` is `txn`.
+    static func decode(_ line: UnsafePointer<UInt8>, count: Int, position: Int, inArray: Bool = false) throws(ScanFailure) -> Op {
         var s = JSONScanner(line, count: count)
         s.skipSpace()
         guard s.current == UInt8(ascii: "{") else {
@@ -62,7 +65,7 @@ enum JSONLDecoder {
                 switch field {
                 case Field.index:
                     let n = try s.parseInteger(field: "index")
-                    if n != Int64(position) {
+                    if n != Int64(position) && !inArray {
                         throw s.fail("index \(n) does not match the operation's position \(position); indices must be dense, 0-based and in line order", at: valueStart)
                     }
                 case Field.time:
@@ -137,7 +140,10 @@ enum JSONLDecoder {
         if s.i < s.end { throw s.fail("unexpected \(s.found) after the end of the operation; expected one operation per line") }
         if seen & Field.process == 0 { throw s.fail("missing required field \"process\"", at: close) }
         if seen & Field.type == 0 { throw s.fail("missing required field \"type\"", at: close) }
-        if seen & Field.f == 0 { throw s.fail("missing required field \"f\"", at: close) }
+        if seen & Field.f == 0 {
+            guard inArray else { throw s.fail("missing required field \"f\"", at: close) }
+            f = "txn"
+        }
         return Op(
             index: position, time: time, process: process, type: type, f: f, key: key,
             value: value, error: error, node: node, extra: extra)

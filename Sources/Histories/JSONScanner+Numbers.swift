@@ -46,8 +46,14 @@ extension JSONScanner {
         }
         let text = String(decoding: UnsafeBufferPointer(start: p + start, count: i - start), as: UTF8.self)
         guard let d = Double(text) else { throw fail("number out of range", at: start) }
+        // `1.0` and `2e3` are integers, as the format says: equal to `1` and `2000` everywhere.
+        // Only below 2^53 in magnitude, where every whole double is exactly an integer.
+        if !integral, d.magnitude < JSONScanner.exactIntegerLimit, let n = Int64(exactly: d) { return (.int(n), start) }
         return (.double(d), start)
     }
+
+    /// 2^53: below it, every integer is exactly a double and doubles apart by at most 1.
+    static let exactIntegerLimit = 9_007_199_254_740_992.0
 
     /// The text of the bytes `start..<i`.
     func text(from start: Int) -> String {

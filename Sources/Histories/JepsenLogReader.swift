@@ -1,13 +1,17 @@
-/// Streams the operations of a Jepsen console log, as in Porcupine's etcd test data.
+/// Streams the operations of a Jepsen console log, or of Jepsen's `history.txt`.
 ///
-/// An operation line is `<prefix>jepsen.util - <process>\t<type>\t<f>\t<value>[\t<error>]`
-/// (or `jepsen.util: ...`, logback's layout), where the prefix (level, timestamp, thread name)
-/// is ignored. Lines of other loggers (with a level word such as `INFO`) and blank lines are
-/// skipped; any other line is an error, so a damaged file is not silently shortened.
+/// An operation line is `<prefix>jepsen.util<sep><process> <type> <f> <value>[ <error>]`, where
+/// the prefix (level, timestamp, thread) is ignored, `<sep>` is ` - `, `: ` or a space (the
+/// layouts Jepsen's loggers have used), and the fields are separated by tabs (as Jepsen prints
+/// them) or runs of spaces (as a terminal copies them). `history.txt` has the same fields with
+/// no prefix. Every other line (other loggers, Knossos's analysis, stack traces, blank lines) is
+/// skipped; but a line that looks like an operation (`jepsen.util` and a process followed by a
+/// keyword, or a process and a type with no prefix) and is malformed is an error, and so is a
+/// last line cut off before its newline unless it is a whole operation (then it is a warning).
 struct JepsenLogReader {
     let input: ByteSource
 
-    /// The log levels that start a log line's header.
+    /// The log levels that start a log line's header (used to recognise a log by its first line).
     static let levels = ["TRACE", "DEBUG", "INFO", "WARN", "WARNING", "ERROR", "FATAL"]
 
     init(_ input: ByteSource) {
@@ -17,8 +21,11 @@ struct JepsenLogReader {
     /// Calls `body` with every operation in order.
     func read(_ body: (Op) throws -> Void) throws {
         var position = 0
+        var checks = OperationChecks(input)
+        var lastOperationLine = 0
+        var lastLineBlank = true
         try input.forEachLine { start, length, lineNumber in
-            let line = Array(UnsafeBufferPointer(start: start, count: length))
+            let line = UnsafeBufferPointer(start: start, count: length)
             let parsed: Op?
             do throws(ScanFailure) {
                 parsed = try JepsenLogReader.operation(line, position: position)
@@ -26,85 +33,201 @@ struct JepsenLogReader {
                 let column = ByteSource.column(start, length: min(error.offset, length))
                 throw HistoryError(file: input.name, line: lineNumber, column: column, message: error.message)
             }
+            lastLineBlank = !line.contains { $0 != 0x20 && $0 != 0x09 }
             if let op = parsed {
                 position += 1
+                lastOperationLine = lineNumber
+                try checks.check(op, line: lineNumber)
                 try body(op)
             }
         }
+        guard let last = input.unterminatedLastLine, !lastLineBlank else { return }
+        if last == lastOperationLine {
+            input.warn(
+                line: last,
+                "the file ends without a newline after this operation: if the log was cut off here, its value may be cut too (12 read as 1, say)")
+        } else {
+            throw HistoryError(
+                file: input.name, line: last, column: 0,
+                message: "the log ends inside a line (no newline at the end of the file) that is not an operation: it looks cut off, and an operation may be lost; if the line is complete, end it with a newline")
+        }
     }
 
-    /// The operation on `line`, nil for a blank line or another logger's line.
-    static func operation(_ line: [UInt8], position: Int) throws(ScanFailure) -> Op? {
-        guard line.contains(where: { $0 != 0x20 && $0 != 0x09 }) else { return nil }
-        guard let messageStart = opMessageStart(line) else {
-            if isLogLine(line) { return nil }
-            throw ScanFailure(offset: 0, message: "expected a Jepsen log line such as 'INFO  jepsen.util - 3<TAB>:invoke<TAB>:read<TAB>nil'")
+    /// The operation on `line`, nil for a line that is not an operation.
+    static func operation(_ line: UnsafeBufferPointer<UInt8>, position: Int) throws(ScanFailure) -> Op? {
+        let n = line.count
+        let hasLogger: Bool
+        var k: Int
+        if let start = opMessageStart(line) {
+            hasLogger = true
+            k = start
+        } else {
+            hasLogger = false
+            k = 0
         }
-        // Split the message into tab-separated columns, remembering where each starts.
-        var columns: [(start: Int, end: Int)] = []
-        var s = messageStart
-        for k in messageStart...line.count where k == line.count || line[k] == 0x09 {
-            columns.append((s, k))
-            s = k + 1
+        k = skipBlanks(line, from: k)
+        // The process and the type: two tokens separated by blanks.
+        let processStart = k
+        k = tokenEnd(line, from: k)
+        let processEnd = k
+        let separatorIsTab = k < n && line[k] == 0x09
+        k = skipBlanks(line, from: k)
+        let typeStart = k
+        k = tokenEnd(line, from: k)
+        let processText = text(line, processStart, processEnd)
+        let typeText = text(line, typeStart, k)
+        let type = typeText.hasPrefix(":") ? OpType(rawValue: String(typeText.dropFirst())) : nil
+        let processLike = isProcess(processText)
+        if hasLogger {
+            // `jepsen.util` logs other messages too ("Relative time begins now"): an operation
+            // line has a process followed by a keyword, or a type; or is cut off after the process.
+            let cutAfterProcess = processLike && typeStart == n
+            guard type != nil || (processLike && typeText.hasPrefix(":")) || cutAfterProcess else { return nil }
+        } else {
+            guard type != nil && processLike else { return nil }
         }
-        guard columns.count >= 4 else {
-            throw ScanFailure(offset: messageStart, message: "expected an operation '<process><TAB><type><TAB><f><TAB><value>' after 'jepsen.util - ', found \(columns.count) column(s)")
-        }
-        func text(_ c: (start: Int, end: Int)) -> String {
-            String(decoding: line[c.start..<c.end], as: UTF8.self).trimming(" ")
-        }
-        let processText = text(columns[0])
         let process: ProcessID
-        if let n = Int(processText) {
-            process = .client(n)
+        if let number = Int(processText) {
+            process = .client(number)
         } else if processText.hasPrefix(":"), processText.count > 1 {
             process = .named(String(processText.dropFirst()))
         } else {
-            throw ScanFailure(offset: columns[0].start, message: "expected a process number or keyword such as :nemesis, found '\(processText)'")
+            throw ScanFailure(offset: processStart, message: "expected a process number or keyword such as :nemesis, found '\(processText)'")
         }
-        let typeText = text(columns[1])
-        guard typeText.hasPrefix(":"), let type = OpType(rawValue: String(typeText.dropFirst())) else {
-            throw ScanFailure(offset: columns[1].start, message: "unknown type '\(typeText)'; expected :invoke, :ok, :fail or :info")
+        guard typeStart < n else {
+            throw ScanFailure(offset: n, message: "expected the type (:invoke, :ok, :fail or :info) after the process, found end of line (is the line cut off?)")
         }
-        let f = try edn(line, columns[2]).plainText
-        let valueColumn = (start: columns[3].start, end: columns.count > 4 ? columns[columns.count - 1].end : columns[3].end)
+        guard let type else {
+            throw ScanFailure(offset: typeStart, message: "unknown type '\(typeText)'; expected :invoke, :ok, :fail or :info")
+        }
+        guard let base = line.baseAddress else { return nil }
+        var parser = EDNParser(base, count: n, atEOF: true, from: k)
+        let f = try value(&parser, after: "the type \(typeText)").plainText
         var op = Op(index: position, process: process, type: type, f: f)
-        if columns.count > 4 {
-            // A fifth column is the error; the value is the fourth.
-            op.value = try edn(line, columns[3]).json
-            let errorColumn = (start: columns[4].start, end: valueColumn.end)
-            op.error = (try? edn(line, errorColumn).plainText) ?? text(errorColumn)
-        } else {
-            let value = try edn(line, columns[3])
-            if type == .info, case .keyword("timed-out") = value {
-                op.error = "timed-out"
-            } else {
-                op.value = value.json
+        let value = try value(&parser, after: "the function :\(f)")
+        // The value ends at a tab or the end of the line when fields are tab-separated; otherwise at a blank.
+        let valueEnd = parser.i
+        var rest = valueEnd
+        if separatorIsTab {
+            while rest < n && line[rest] == 0x20 { rest += 1 }
+            if rest < n && line[rest] != 0x09 {
+                throw ScanFailure(offset: rest, message: "unexpected '\(text(line, rest, tokenEnd(line, from: rest)))' after the value; expected a tab or the end of the line")
             }
+        } else if rest < n && line[rest] != 0x20 && line[rest] != 0x09 {
+            throw ScanFailure(offset: rest, message: "unexpected '\(text(line, rest, tokenEnd(line, from: rest)))' after the value; expected a blank or the end of the line")
+        }
+        let errorText = trimmed(line, rest)
+        if let errorText {
+            op.value = value.json
+            op.error = errorValue(errorText)
+        } else if type == .info, case .keyword("timed-out") = value {
+            op.error = "timed-out"
+        } else {
+            op.value = value.json
         }
         return op
     }
 
-    /// Where the message of a `jepsen.util` line starts, after `jepsen.util - ` (old layout) or
-    /// `jepsen.util: ` (logback's); nil if the line has no such logger.
-    static func opMessageStart(_ line: [UInt8]) -> Int? {
+    /// Parses the next EDN value of the line, after blanks; `after` names what precedes it, for messages.
+    private static func value(_ parser: inout EDNParser, after: String) throws(ScanFailure) -> EDNValue {
+        do throws(EDNFailure) {
+            while parser.i < parser.count && (parser.p[parser.i] == 0x20 || parser.p[parser.i] == 0x09) { parser.i += 1 }
+            guard parser.i < parser.count else {
+                throw parser.fail("expected a value after \(after), found end of line (is the line cut off?)")
+            }
+            return try parser.parseValue()
+        } catch .syntax(let offset, let message, _) {
+            throw ScanFailure(offset: offset, message: message)
+        } catch {
+            throw ScanFailure(offset: parser.i, message: "incomplete value")
+        }
+    }
+
+    /// The error column as Jepsen prints it (with `str`): a keyword's name, or the text itself.
+    private static func errorValue(_ text: String) -> String {
+        let bytes = Array(text.utf8)
+        let count = bytes.count
+        return bytes.withUnsafeBufferPointer { b in
+            guard let base = b.baseAddress else { return text }
+            var parser = EDNParser(base, count: count, atEOF: true, from: 0)
+            do throws(EDNFailure) {
+                let value = try parser.parseValue()
+                try parser.skipAtmosphere()
+                return parser.i == count ? value.plainText : text
+            } catch {
+                return text
+            }
+        }
+    }
+
+    /// The text from `from` to the end of the line without surrounding blanks, nil if there is none.
+    private static func trimmed(_ line: UnsafeBufferPointer<UInt8>, _ from: Int) -> String? {
+        var start = from
+        var end = line.count
+        while start < end && (line[start] == 0x20 || line[start] == 0x09) { start += 1 }
+        while end > start && (line[end - 1] == 0x20 || line[end - 1] == 0x09) { end -= 1 }
+        return start < end ? text(line, start, end) : nil
+    }
+
+    /// Whether `text` is a process: an integer or a keyword.
+    private static func isProcess(_ text: String) -> Bool {
+        if Int(text) != nil { return true }
+        guard text.hasPrefix(":"), text.count > 1 else { return false }
+        return text.utf8.dropFirst().allSatisfy { c in
+            (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) || c == UInt8(ascii: "-") || c == UInt8(ascii: "_")
+        }
+    }
+
+    /// The offset after the blanks (spaces and tabs) from `from`.
+    private static func skipBlanks(_ line: UnsafeBufferPointer<UInt8>, from: Int) -> Int {
+        var k = from
+        while k < line.count && (line[k] == 0x20 || line[k] == 0x09) { k += 1 }
+        return k
+    }
+
+    /// The offset of the first blank at or after `from`.
+    private static func tokenEnd(_ line: UnsafeBufferPointer<UInt8>, from: Int) -> Int {
+        var k = from
+        while k < line.count && line[k] != 0x20 && line[k] != 0x09 { k += 1 }
+        return k
+    }
+
+    /// The text of `line[start..<end]`.
+    private static func text(_ line: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> String {
+        String(decoding: UnsafeBufferPointer(rebasing: line[start..<end]), as: UTF8.self)
+    }
+
+    /// Where the message of a `jepsen.util` line starts: after `jepsen.util - ` (log4j's layout),
+    /// `jepsen.util: ` (Jepsen's logback layout) or `jepsen.util ` (unilog's default); nil if the
+    /// line has no such logger.
+    static func opMessageStart(_ line: UnsafeBufferPointer<UInt8>) -> Int? {
         let logger = Array("jepsen.util".utf8)
         let n = line.count
         var k = 0
-        while k + logger.count + 2 <= n {
+        while k + logger.count < n {
             let boundary = k == 0 || line[k - 1] == 0x20 || line[k - 1] == 0x09 || line[k - 1] == UInt8(ascii: "]")
-            if boundary && line[k..<(k + logger.count)].elementsEqual(logger) {
+            if boundary && line[k] == logger[0] && line[k..<(k + logger.count)].elementsEqual(logger) {
                 let j = k + logger.count
                 if j + 3 <= n, line[j] == 0x20, line[j + 1] == UInt8(ascii: "-"), line[j + 2] == 0x20 { return j + 3 }
-                if line[j] == UInt8(ascii: ":"), line[j + 1] == 0x20 || line[j + 1] == 0x09 { return j + 2 }
+                if line[j] == UInt8(ascii: ":"), j + 1 == n || line[j + 1] == 0x20 || line[j + 1] == 0x09 { return j + 1 }
+                if line[j] == 0x20 || line[j] == 0x09 { return j + 1 }
             }
             k += 1
         }
         return nil
     }
 
-    /// Whether the line has a log level (`INFO`, `WARN`, ...) as a word: another logger's line.
-    static func isLogLine(_ line: [UInt8]) -> Bool {
+    /// Whether the line is an operation line, well-formed or not.
+    static func looksLikeOperation(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
+        do throws(ScanFailure) {
+            return try operation(line, position: 0) != nil
+        } catch {
+            return true
+        }
+    }
+
+    /// Whether the line has a log level (`INFO`, `WARN`, ...) as a word: a log line.
+    static func isLogLine(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
         let n = line.count
         for level in levels {
             let word = Array(level.utf8)
@@ -118,33 +241,5 @@ struct JepsenLogReader {
             }
         }
         return false
-    }
-
-    /// Parses one column as a single EDN value.
-    private static func edn(_ line: [UInt8], _ c: (start: Int, end: Int)) throws(ScanFailure) -> EDNValue {
-        do throws(EDNFailure) {
-            return try line.withUnsafeBufferPointer { (b) throws(EDNFailure) -> EDNValue in
-                guard let base = b.baseAddress else { throw EDNFailure.syntax(offset: 0, message: "empty column", opened: nil) }
-                var parser = EDNParser(base + c.start, count: c.end - c.start, atEOF: true, from: 0)
-                try parser.skipAtmosphere()
-                let value = try parser.parseValue()
-                try parser.skipAtmosphere()
-                if parser.i < parser.count {
-                    throw parser.fail("unexpected \(parser.found) after the value; expected a tab or the end of the line")
-                }
-                return value
-            }
-        } catch .syntax(let offset, let message, _) {
-            throw ScanFailure(offset: c.start + offset, message: message)
-        } catch {
-            throw ScanFailure(offset: c.start, message: "incomplete value")
-        }
-    }
-}
-
-extension String {
-    /// The string without leading and trailing `character`s.
-    func trimming(_ character: Character) -> String {
-        String(drop(while: { $0 == character }).reversed().drop(while: { $0 == character }).reversed())
     }
 }

@@ -140,6 +140,12 @@ struct CheckCommand: ParsableCommand {
                 .filter { !$0.split(separator: "/").contains { $0.hasPrefix(".") } }
                 .map { (path as NSString).appendingPathComponent($0) }
                 .filter { fm.fileExists(atPath: $0, isDirectory: &isDir) && !isDir.boolValue }
+                .filter { file in
+                    // A FIFO or a device in a folder is never opened (it could block or never end).
+                    if HistoryReader.isRegularFile(path: file) { return true }
+                    printError("\(file): warning: skipped: not a regular file (a FIFO or a device); name it on its own to read it as a stream")
+                    return false
+                }
                 .sorted()
             if found.isEmpty {
                 throw exitWith(UserFacingError(message: "\(path): the folder holds no files", code: ExitStatus.noInput))
@@ -156,6 +162,7 @@ struct CheckCommand: ParsableCommand {
         } catch {
             return FileOutcome(file: file, error: error.description, code: error.line == 0 && error.column == 0 && !FileManager.default.isReadableFile(atPath: file) ? ExitStatus.noInput : ExitStatus.dataError)
         }
+        for warning in history.warnings { printError(warning.description) }
         let chosen = model.flatMap(Models.named) ?? Models.infer(functions: Set(history.operations.lazy.filter { $0.process != .nemesis }.map(\.f)))
         let options = CheckOptions(
             initial: initial, partitionByKey: !noPartition, timeoutSeconds: timeout.flatMap(Duration.parseSeconds),

@@ -62,7 +62,7 @@ import Testing
             [{:process 4, :type :invoke, :f :write, :value 2, :time 12, :index 99, :node "n1", :key 5}
              {:process :nemesis, :type :info, :f :start, :value "Cut off [:n3 #{:n4}]"}
              {:process "w", :type :fail, :f :release, :error [:not-found "etcdserver: requested lease not found"]}
-             {:process 4, :type :ok, :f :write, :value 2, :error :timeout, :extra-thing {:a [1 2]}}
+             {:process 4, :type :ok, :f :write, :value 2, :key 5, :error :timeout, :extra-thing {:a [1 2]}}
              {:type :invoke :process 2 :f "read"}]
             """)
         #expect(ops.map(\.index) == [0, 1, 2, 3, 4], ":index is ignored: indices are positions")

@@ -72,8 +72,10 @@ import Testing
         let writer = try HistoryWriter(path: path, bufferSizeBytes: 4096)
         var ops: [Op] = []
         for i in 0..<5000 {
-            let op = Op(index: i, time: Int64(i) * 1000, process: .client(i % 9), type: i % 2 == 0 ? .invoke : .ok,
-                               f: "put", key: "k\(i % 13)", value: .string("v\(i)"))
+            // Pairs of an invocation and its completion (same process, key and value), as the reader checks.
+            let pair = i / 2
+            let op = Op(index: i, time: Int64(i) * 1000, process: .client(pair % 9), type: i % 2 == 0 ? .invoke : .ok,
+                               f: "put", key: "k\(pair % 13)", value: .string("v\(pair)"))
             ops.append(op)
             try writer.append(op)
         }

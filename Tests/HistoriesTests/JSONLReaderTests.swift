@@ -33,8 +33,8 @@ import Testing
     @Test func keepsNumericKeysAsTheirDecimalText() throws {
         let ops = try read("""
             {"process":1,"type":"invoke","f":"get","key":12}
-            {"process":1,"type":"ok","f":"get","key":1.50}
-            {"process":1,"type":"invoke","f":"get","key":null}
+            {"process":2,"type":"invoke","f":"get","key":1.50}
+            {"process":3,"type":"invoke","f":"get","key":null}
             """)
         #expect(ops.map(\.key) == ["12", "1.50", nil])
     }
@@ -59,7 +59,14 @@ import Testing
         let ops = try read(#"{"process":-2,"type":"ok","f":"w","value":[0,-0,9223372036854775807,-9223372036854775808,9223372036854775808,1.5,-2e3,1E+2]}"#)
         #expect(ops[0].process == .client(-2))
         #expect(ops[0].value == .array([.int(0), .int(0), .int(.max), .int(.min), .double(9223372036854775808),
-                                        .double(1.5), .double(-2000), .double(100)]))
+                                        .double(1.5), .int(-2000), .int(100)]))
+    }
+
+    /// Integral numbers are integers however they are written, below 2^53 in magnitude.
+    @Test func readsIntegralDoublesAsIntegers() throws {
+        let ops = try read(#"{"process":1,"type":"ok","f":"w","value":[1.0,-0.0,2.50e1,1e15,9007199254740991.0,9007199254740992.0,1e300,0.5,1.000001]}"#)
+        #expect(ops[0].value == .array([.int(1), .int(0), .int(25), .int(1_000_000_000_000_000), .int(9_007_199_254_740_991),
+                                        .double(9_007_199_254_740_992), .double(1e300), .double(0.5), .double(1.000001)]))
     }
 
     /// One malformed line, where the error must point, and words its message must contain.

@@ -49,10 +49,14 @@ import Testing
     }
 
     static let bad: [Bad] = [
-        Bad(text: "garbage here", column: 1, words: ["expected a Jepsen log line"]),
         Bad(text: "INFO  jepsen.util - 3\t:done\t:read\tnil", column: 23, words: ["unknown type ':done'", ":invoke, :ok, :fail or :info"]),
         Bad(text: "INFO  jepsen.util - x\t:ok\t:read\tnil", column: 21, words: ["expected a process number"]),
-        Bad(text: "INFO  jepsen.util - 3\t:ok\t:read", column: 21, words: ["found 3 column(s)"]),
+        Bad(text: "INFO  jepsen.util - 3\t:ok\t:read", column: 32, words: ["expected a value after the function :read", "end of line", "cut off"]),
+        Bad(text: "INFO  jepsen.util - 3\t:o", column: 23, words: ["unknown type ':o'"]),
+        Bad(text: "INFO  jepsen.util - 3", column: 22, words: ["expected the type", "cut off"]),
+        Bad(text: "INFO  jepsen.util - 3   :ok   :cas   [4 4", column: 42, words: ["unexpected end of file", "']'"]),
+        Bad(text: "INFO  jepsen.util - 3 :ok :cas [4 4]x", column: 37, words: ["unexpected 'x' after the value"]),
+        Bad(text: "3\t:ok\t:write\t{:a", column: 17, words: ["unexpected end of file", "'}'"]),
         Bad(text: "INFO  jepsen.util - 3\t:ok\t:cas\t[4 4", column: 36, words: ["unexpected end of file", "']'"]),
         Bad(text: "INFO  jepsen.util - 3\t:ok\t:cas\t4 4", column: 34, words: ["after the value"]),
     ]

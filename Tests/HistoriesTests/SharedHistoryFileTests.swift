@@ -85,17 +85,25 @@ struct SharedHistoryFileTests {
         let path = SharedHistories.path(row.path)
         do {
             let history = try HistoryReader.read(path: path)
-            // The fixture is byte-identical to Knossos's complete data/mutex/bad/etcd.edn
-            // (md5 30cf981b...): it is well-formed EDN, a non-linearizable mutex history, and
-            // nothing in it is cut off. Recorded as a known issue of the fixture, not the reader.
-            withKnownIssue("\(row.path) is complete, well-formed EDN (\(history.operations.count) ops), not truncated", isIntermittent: true) {
-                Issue.record("EXPECTED.tsv says error, but the file parses")
-            }
+            Issue.record("EXPECTED.tsv says error, but \(row.path) was read (\(history.operations.count) operations)")
         } catch {
             #expect(error.file == path)
             #expect(error.line > 0 && error.column > 0, "\(error)")
             #expect(error.message.contains("expected"), "\(error)")
         }
+    }
+
+    /// The malformed fixture is Knossos's mutex history without its closing `]`: the error says
+    /// so at the end of the file, and the whole history sits in knossos/mutex/bad/.
+    @Test func rejectsTheCutOffMutexHistoryAtItsEnd() throws {
+        let path = SharedHistories.path("malformed/knossos-mutex-etcd-truncated.edn")
+        #expect(throws: HistoryError(
+            file: path, line: 1136, column: 1,
+            message: "unexpected end of file; expected an operation or ']' to close the vector of operations (it starts at line 1, column 1)")) {
+            try HistoryReader.read(path: path)
+        }
+        let whole = try HistoryReader.read(path: SharedHistories.path("knossos/mutex/bad/etcd.edn"))
+        #expect(whole.operations.count == (try TextFacts.occurrences(of: ":process", in: path)))
     }
 
     /// The mutex history cut off mid-map, as the malformed fixture was meant to be.
