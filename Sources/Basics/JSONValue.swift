@@ -10,6 +10,14 @@ public enum JSONValue: Hashable, Sendable {
     case array([JSONValue])
     case object([String: JSONValue])
 
+    /// A number as Schism's readers read it back: an integral value below 2^53 in magnitude is
+    /// `.int`, anything else `.double`. Build stored numbers with it (settings, options) so that
+    /// what is written and what is read back compare equal.
+    public static func number(_ d: Double) -> JSONValue {
+        if d.magnitude < 9_007_199_254_740_992, let i = Int64(exactly: d) { return .int(i) }
+        return .double(d)
+    }
+
     /// The integer, if this is an integral number.
     public var intValue: Int64? {
         switch self {

@@ -32,7 +32,7 @@ enum RunFixtures {
             workload: "fixture", seed: 18_446_744_073_709_551_557, system: "etcd", systemVersion: "3.4.30",
             nodes: [RunRecord.Node(name: "n1", fields: ["host": "10.0.0.1"]), RunRecord.Node(name: "n2")],
             checkers: checkers, timeLimitSeconds: 12, faults: ["partition"], startDate: "2026-12-02T06:00:00Z",
-            settings: ["rate": .double(50)], command: ["schism", "test"])
+            settings: ["rate": .number(50)], command: ["schism", "test"])
     }
 
     /// Creates a run folder under `root` holding `record` and `history`, and links it as latest.

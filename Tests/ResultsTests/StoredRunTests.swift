@@ -34,12 +34,12 @@ struct StoredRunTests {
             Issue.record("not an object: \(json)")
             return
         }
-        #expect(w["rate"] == .double(50))
+        #expect(w["rate"] == .number(50))
         #expect(w["nemeses"] == .array(["partition"]))
         #expect(top["seed"] == "18446744073709551557")
         #expect(top["checkers"] == .array([
             .object(["name": "linearizability", "options": .object([
-                "model": "cas-register", "timeoutSeconds": .double(300), "partitionTimeoutSeconds": .double(60),
+                "model": "cas-register", "timeoutSeconds": .number(300), "partitionTimeoutSeconds": .number(60),
             ])]),
         ]))
     }

@@ -48,7 +48,7 @@ struct WorkloadParserTests {
         #expect(register.checkTimeoutSeconds == 120)
         #expect(register.keyCheckTimeoutSeconds == 10)
         #expect(w.workload.checkers.map(\.name) == ["linearizability"])
-        #expect(w.workload.checkers.first?.options["partitionTimeoutSeconds"] == .double(10))
+        #expect(w.workload.checkers.first?.options["partitionTimeoutSeconds"] == .number(10))
         #expect(w.concurrency == 20)
         #expect(w.rate == 500)
         #expect(w.timeLimitSeconds == 120)

@@ -22,8 +22,8 @@ public struct LinearizabilityPlugin: CheckerPlugin {
         model: String?, timeoutSeconds: Double = 300, partitionTimeoutSeconds: Double = 60
     ) -> CheckerSpec {
         CheckerSpec("linearizability", options: [
-            "model": model.map(JSONValue.string) ?? .null, "timeoutSeconds": .double(timeoutSeconds),
-            "partitionTimeoutSeconds": .double(partitionTimeoutSeconds),
+            "model": model.map(JSONValue.string) ?? .null, "timeoutSeconds": .number(timeoutSeconds),
+            "partitionTimeoutSeconds": .number(partitionTimeoutSeconds),
         ])
     }
 
