@@ -7,7 +7,12 @@ import Testing
 struct FuzzRegressionTests {
     /// Reproducers that still crash, by file name, with what they show; each is a known issue
     /// until its owner fixes the code, and the test fails once it passes so the entry is removed.
-    static let knownCrashes: [String: String] = [:]
+    static let knownCrashes: [String: String] = [
+        "roundtrip-number-overflows-to-infinity":
+            "the JSONL reader reads 1e400 as infinity and Op.jsonLine writes it as null, so the value changes on a round trip",
+        "roundtrip-number-overflows-to-infinity-found":
+            "as found by the fuzzer (-2e310 in extra): the JSONL reader reads it as -infinity and Op.jsonLine writes null",
+    ]
 
     /// A replay that takes longer than this is a hang.
     static let timeLimitSeconds = 60.0
@@ -68,7 +73,7 @@ struct FuzzRegressionTests {
         process.waitUntilExit()
         return Outcome(
             status: process.terminationStatus, crashed: process.terminationReason == .uncaughtSignal,
-            timedOut: timedOut, errorText: String(text.suffix(4_000)))
+            timedOut: timedOut, errorText: String(text.prefix(3_000)))
     }
 
     @Test("every regression replays without a crash", arguments: files(in: "regressions"))
