@@ -4,7 +4,8 @@
 #   scripts/fuzz.sh [SECONDS] [TARGET...]
 #
 # Builds SchismFuzz with -sanitize=fuzzer,address into .build-fuzz, then runs each target (all by
-# default: jsonl edn porcupine-log porcupine-kv detect roundtrip checker) for SECONDS (default 60).
+# default: jsonl edn porcupine-log porcupine-kv detect roundtrip checker differential) for SECONDS
+# (default 60).
 # Each target keeps a corpus in .build-fuzz/corpus/TARGET, seeded from Fuzz/corpus/TARGET,
 # Fuzz/regressions and ../shared/histories when present. A crash, hang (an input that takes over
 # FUZZ_TIMEOUT s, default 10) or memory blow-up (over FUZZ_RSS_MB, default 2048) is copied to
@@ -15,7 +16,7 @@ cd "$(dirname "$0")/.."
 
 seconds="${1:-60}"
 shift || true
-all_targets=(jsonl edn porcupine-log porcupine-kv detect roundtrip checker)
+all_targets=(jsonl edn porcupine-log porcupine-kv detect roundtrip checker differential)
 if [ "$#" -gt 0 ]; then targets=("$@"); else targets=("${all_targets[@]}"); fi
 for t in "${targets[@]}"; do
     case " ${all_targets[*]} " in
@@ -58,15 +59,16 @@ shared_seeds() {
     esac 2>/dev/null || true
 }
 
-# The dictionary of a target.
+# The dictionary flag of a target (none for differential, whose input is not text).
 dictionary() {
     case "$1" in
-        jsonl|roundtrip|checker) echo Fuzz/dictionaries/jsonl.dict ;;
-        edn|porcupine-kv) echo Fuzz/dictionaries/edn.dict ;;
-        porcupine-log) echo Fuzz/dictionaries/porcupine-log.dict ;;
+        jsonl|roundtrip|checker) echo -dict=Fuzz/dictionaries/jsonl.dict ;;
+        edn|porcupine-kv) echo -dict=Fuzz/dictionaries/edn.dict ;;
+        porcupine-log) echo -dict=Fuzz/dictionaries/porcupine-log.dict ;;
         detect)
             cat Fuzz/dictionaries/*.dict > "$scratch/detect.dict"
-            echo "$scratch/detect.dict" ;;
+            echo "-dict=$scratch/detect.dict" ;;
+        *) echo -print_final_stats=1 ;;
     esac
 }
 
@@ -88,7 +90,7 @@ for t in "${targets[@]}"; do
     # Swift's own backtracer is off: libFuzzer and AddressSanitizer report the crash.
     SCHISM_FUZZ_TARGET="$t" SWIFT_BACKTRACE=enable=no timeout --kill-after=10 $((seconds + timeout_s + 60)) "$fuzzer" \
         -max_total_time="$seconds" -max_len="$max_len" -timeout="$timeout_s" -rss_limit_mb="$rss_mb" \
-        -malloc_limit_mb="$rss_mb" -detect_leaks=0 -print_final_stats=1 -dict="$(dictionary "$t")" \
+        -malloc_limit_mb="$rss_mb" -detect_leaks=0 -print_final_stats=1 "$(dictionary "$t")" \
         -artifact_prefix="$artifacts/" "$corpus" "$seeds" > "$log" 2>&1 || status=$?
     rm -rf "$seeds"
     runs=$(grep -o 'Done [0-9]* runs in [0-9]* second' "$log" | tail -1 | awk '{print $2}' || true)

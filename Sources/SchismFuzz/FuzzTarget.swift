@@ -23,6 +23,8 @@ enum FuzzTarget: String, CaseIterable, Sendable {
     case roundtrip
     /// A small JSON Lines history checked with every model, with and without partitioning by key.
     case checker
+    /// A tiny well-formed history built from the bytes, checked by the search and by brute force.
+    case differential
 
     /// The most operations the checker target reads; more and the input is skipped.
     static let checkerOperationLimit = 40
@@ -42,6 +44,7 @@ enum FuzzTarget: String, CaseIterable, Sendable {
             read(bytes, nil)
         case .roundtrip: roundtrip(bytes)
         case .checker: check(bytes)
+        case .differential: Differential.run(bytes)
         }
     }
 
