@@ -95,8 +95,8 @@ for t in "${targets[@]}"; do
     rm -rf "$seeds"
     runs=$(grep -o 'Done [0-9]* runs in [0-9]* second' "$log" | tail -1 | awk '{print $2}' || true)
     cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1 | awk '{print $2}' || true)
-    count=$(find "$corpus" -type f | wc -l)
-    crashes=$(find "$artifacts" -type f | sort)
+    count=$(find "$corpus" -type f 2>/dev/null | wc -l || true)
+    crashes=$(find "$artifacts" -type f 2>/dev/null | sort || true)
     if [ "$status" -eq 0 ] && [ -z "$crashes" ]; then
         summary+=("$t: ok, ${runs:-?} runs, coverage ${cov:-?}, corpus $count files")
         continue
