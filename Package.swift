@@ -93,7 +93,7 @@ let package = Package(
             name: "RunnerTests",
             dependencies: ["Basics", "Runner", "Results", "Systems", "Etcd", "Faults", "Plugins", "Workloads", "Config", "Histories", "Checkers", "Control", "Cluster", "ClusterTestKit", "SchismTestKit"]),
         // The fuzz regressions and seed corpus replayed through the SchismFuzz executable.
-        .testTarget(name: "FuzzTests", dependencies: ["SchismFuzz", "SchismTestKit"]),
+        .testTarget(name: "FuzzTests", dependencies: ["Basics", "SchismFuzz", "SchismTestKit"]),
         .testTarget(name: "ReportTests", dependencies: ["Histories", "Checkers", "Report", "SchismTestKit"]),
         .testTarget(name: "ResultsTests", dependencies: ["Basics", "Histories", "Checkers", "Report", "Results", "SchismTestKit"]),
         .testTarget(name: "FaultsTests", dependencies: ["Basics", "Faults", "Plugins", "Control", "Cluster", "Systems", "SyntheticHistories", "Histories", "Report", "ControlTestKit", "ClusterTestKit"]),

@@ -15,11 +15,33 @@ enum Differential {
 
     /// Builds the history from `bytes`, checks it both ways, and traps on a disagreement.
     static func run(_ bytes: [UInt8]) {
+        guard let outcome = outcome(bytes), outcome.disagree else { return }
+        let text = outcome.ops.map(\.jsonLine).joined(separator: "\n")
+        let expected = outcome.bruteForce ? "valid" : "invalid"
+        FuzzFailure.trap("model \(outcome.model): brute force says \(expected), the search says \(outcome.search)\n\(text)")
+    }
+
+    /// What both checks said of the history built from some bytes.
+    struct Outcome {
+        /// The model's name.
+        var model: String
+        /// The generated history.
+        var ops: [Op]
+        /// The search's verdict (never `unknown`).
+        var search: Verdict
+        /// Whether brute force found an order.
+        var bruteForce: Bool
+        /// Whether the two verdicts differ.
+        var disagree: Bool { (search == .valid) != bruteForce }
+    }
+
+    /// Builds the history from `bytes` and checks it both ways; nil when either cannot decide.
+    static func outcome(_ bytes: [UInt8]) -> Outcome? {
         var input = ByteReader(bytes)
         switch input.next(below: 3) {
-        case 0: compare(RegisterModel(allowsCAS: true), history(&input, kind: .register))
-        case 1: compare(MutexModel(), history(&input, kind: .mutex))
-        default: compare(KVModel(), history(&input, kind: .kv))
+        case 0: return compare(RegisterModel(allowsCAS: true), history(&input, kind: .register))
+        case 1: return compare(MutexModel(), history(&input, kind: .mutex))
+        default: return compare(KVModel(), history(&input, kind: .kv))
         }
     }
 
@@ -81,15 +103,12 @@ enum Differential {
         return ops
     }
 
-    /// Checks `ops` with the search and by brute force, and traps if they disagree.
-    static func compare<M: Model>(_ model: M, _ ops: [Op]) {
+    /// Checks `ops` with the search and by brute force; nil when either cannot decide.
+    static func compare<M: Model>(_ model: M, _ ops: [Op]) -> Outcome? {
         let options = CheckOptions(timeoutSeconds: 5, parallelism: 1)
-        guard let result = try? LinearizabilityChecker(model: model, options: options).check(operations: ops) else { return }
-        guard result.verdict != .unknown, let expected = bruteForce(model, ops) else { return }
-        if (result.verdict == .valid) != expected {
-            let text = ops.map(\.jsonLine).joined(separator: "\n")
-            FuzzFailure.trap("model \(model.name): brute force says \(expected ? "valid" : "invalid"), the search says \(result.verdict)\n\(text)")
-        }
+        guard let result = try? LinearizabilityChecker(model: model, options: options).check(operations: ops) else { return nil }
+        guard result.verdict != .unknown, let expected = bruteForce(model, ops) else { return nil }
+        return Outcome(model: model.name, ops: ops, search: result.verdict, bruteForce: expected)
     }
 
     /// Whether some order of the calls respects real time and the model, with `info` calls (and
