@@ -76,6 +76,11 @@ let package = Package(
             ]),
         // Benchmarks that print numbers (run with -c release).
         .executableTarget(name: "SchismBench", dependencies: ["Basics", "Histories", "Checkers", "SyntheticHistories", "Report", "Runner", "Workloads"]),
+        // Fuzz targets for the readers and the checker: replays files when built normally; a libFuzzer
+        // fuzzer when scripts/fuzz.sh builds it with -sanitize=fuzzer (docs/fuzzing.md).
+        .executableTarget(name: "SchismFuzz", dependencies: ["Basics", "Histories", "Checkers", "CLibFuzzer"]),
+        // The declaration of libFuzzer's driver, for the fuzzer build of SchismFuzz.
+        .target(name: "CLibFuzzer"),
         // Helpers shared by the tests: locating ../shared/histories, history builders.
         .target(name: "SchismTestKit", dependencies: ["Basics", "Histories"]),
         .testTarget(name: "HistoriesTests", dependencies: ["Histories", "SchismTestKit"]),
@@ -87,6 +92,8 @@ let package = Package(
         .testTarget(
             name: "RunnerTests",
             dependencies: ["Basics", "Runner", "Results", "Systems", "Etcd", "Faults", "Plugins", "Workloads", "Config", "Histories", "Checkers", "Control", "Cluster", "ClusterTestKit", "SchismTestKit"]),
+        // The fuzz regressions and seed corpus replayed through the SchismFuzz executable.
+        .testTarget(name: "FuzzTests", dependencies: ["Basics", "SchismFuzz", "SchismTestKit"]),
         .testTarget(name: "ReportTests", dependencies: ["Histories", "Checkers", "Report", "SchismTestKit"]),
         .testTarget(name: "ResultsTests", dependencies: ["Basics", "Histories", "Checkers", "Report", "Results", "SchismTestKit"]),
         .testTarget(name: "FaultsTests", dependencies: ["Basics", "Faults", "Plugins", "Control", "Cluster", "Systems", "SyntheticHistories", "Histories", "Report", "ControlTestKit", "ClusterTestKit"]),
