@@ -45,7 +45,11 @@ extension JSONScanner {
             }
         }
         let text = String(decoding: UnsafeBufferPointer(start: p + start, count: i - start), as: UTF8.self)
-        guard let d = Double(text) else { throw fail("number out of range", at: start) }
+        // JSON has no infinity: a number beyond the double range would read as one and be written
+        // back as null, so it is refused here.
+        guard let d = Double(text), d.isFinite else {
+            throw fail("number out of range (beyond what a double holds): \(text.prefix(40))", at: start)
+        }
         // `1.0` and `2e3` are integers, as the format says: equal to `1` and `2000` everywhere.
         // Only below 2^53 in magnitude, where every whole double is exactly an integer.
         if !integral, d.magnitude < JSONScanner.exactIntegerLimit, let n = Int64(exactly: d) { return (.int(n), start) }

@@ -7,12 +7,7 @@ import Testing
 struct FuzzRegressionTests {
     /// Reproducers that still crash, by file name, with what they show; each is a known issue
     /// until its owner fixes the code, and the test fails once it passes so the entry is removed.
-    static let knownCrashes: [String: String] = [
-        "roundtrip-number-overflows-to-infinity":
-            "the JSONL reader reads 1e400 as infinity and Op.jsonLine writes it as null, so the value changes on a round trip",
-        "roundtrip-number-overflows-to-infinity-found":
-            "as found by the fuzzer (-2e310 in extra): the JSONL reader reads it as -infinity and Op.jsonLine writes null",
-    ]
+    static let knownCrashes: [String: String] = [:]
 
     /// A replay that takes longer than this is a hang.
     static let timeLimitSeconds = 60.0
