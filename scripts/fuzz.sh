@@ -117,6 +117,8 @@ done
 
 echo "== fuzzing: ${#targets[@]} target(s), ${seconds} s each"
 for line in "${summary[@]}"; do echo "   $line"; done
+failed=$(printf '%s\n' "${summary[@]}" | grep -c 'FAILED' || true)
+echo "fuzzing: $(( ${#summary[@]} - failed )) passed, $failed failed"
 if [ "${#found[@]}" -gt 0 ]; then
     echo "fuzz.sh: ${#found[@]} failure(s); rename each reproducer to TARGET-SHORT-DESCRIPTION and add it to the" >&2
     echo "regression tests (Tests/FuzzTests): ${found[*]}" >&2
