@@ -12,9 +12,6 @@ public protocol RunClock: Sendable {
 }
 
 extension RunClock {
-    /// Elapsed time as a duration.
-    public var elapsed: Duration { .nanoseconds(elapsedNanoseconds()) }
-
     /// Elapsed seconds.
     public var elapsedSeconds: Double { Double(elapsedNanoseconds()) / 1e9 }
 

@@ -93,18 +93,6 @@ public struct ConfigField: Sendable {
         return s
     }
 
-    /// A list of names from `allowed`; an empty value or `none` is the empty list.
-    ///
-    /// A comma-separated scalar (as a flag gives it) is read as a list too.
-    public func list(of allowed: [String]) throws(ConfigError) -> [String] {
-        var out: [String] = []
-        for item in try strings() {
-            guard allowed.contains(item) else { throw fail("\"\(item)\" is not one of \(allowed.joined(separator: ", "))") }
-            out.append(item)
-        }
-        return out
-    }
-
     /// A list of texts; an empty value or `none` is the empty list; `a,b` is two items.
     public func strings() throws(ConfigError) -> [String] {
         switch node {

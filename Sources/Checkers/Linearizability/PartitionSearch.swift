@@ -19,20 +19,17 @@ struct PartitionSearch<M: Model> {
 
     private func compile() throws(CheckError) -> Compiled {
         var out = Compiled()
-        for (r, rec) in calls.enumerated() where rec.outcome != .fail {
-            let inv = ops[rec.invoke]
-            var output = rec.outcome == .ok ? rec.completion.map { ops[$0].value } : nil
-            if nullReadsAreUnknown, output == .null { output = nil }
-            let call: M.Call
-            do {
-                call = try model.call(f: inv.f, key: inv.key, input: inv.value, output: output)
+        for (r, rec) in calls.enumerated() {
+            let placed: (call: M.Call, must: Bool)?
+            do throws(ModelError) {
+                placed = try model.placedCall(rec, ops: ops, nullReadsAreUnknown: nullReadsAreUnknown)
             } catch {
                 throw CheckError(index: rec.invoke, message: error.message)
             }
-            if rec.outcome != .ok && model.isReadOnly(call) { continue }
+            guard let placed else { continue }
             out.records.append(r)
-            out.calls.append(call)
-            out.must.append(rec.outcome == .ok)
+            out.calls.append(placed.call)
+            out.must.append(placed.must)
         }
         return out
     }

@@ -19,14 +19,17 @@ enum SequentialConsistency {
         // Each process's calls in invocation order (a process has one call in flight at a time).
         var order: [ProcessID] = []
         var byProcess: [ProcessID: [(call: M.Call, must: Bool)]] = [:]
-        for rec in calls where rec.outcome != .fail {
-            let inv = ops[rec.invoke]
-            var output = rec.outcome == .ok ? rec.completion.map { ops[$0].value } : nil
-            if nullReadsAreUnknown, output == .null { output = nil }
-            guard let call = try? model.call(f: inv.f, key: inv.key, input: inv.value, output: output) else { return nil }
-            if rec.outcome != .ok && model.isReadOnly(call) { continue }
-            if byProcess[inv.process] == nil { order.append(inv.process) }
-            byProcess[inv.process, default: []].append((call, rec.outcome == .ok))
+        for rec in calls {
+            let placed: (call: M.Call, must: Bool)?
+            do throws(ModelError) {
+                placed = try model.placedCall(rec, ops: ops, nullReadsAreUnknown: nullReadsAreUnknown)
+            } catch {
+                return nil
+            }
+            guard let placed else { continue }
+            let process = ops[rec.invoke].process
+            if byProcess[process] == nil { order.append(process) }
+            byProcess[process, default: []].append(placed)
         }
         let sequences = order.compactMap { byProcess[$0] }
         var states: [M.State] = [initial]

@@ -62,3 +62,17 @@ func show(_ v: JSONValue?) -> String {
     if case .null = v { return "nil" }
     return v.jsonText
 }
+
+extension Model {
+    /// The call a search places for `record`, and whether it must be placed; nil when the call
+    /// is left out: it failed (it never happened), or its outcome is unknown and it only reads.
+    func placedCall(_ record: CallRecord, ops: [Op], nullReadsAreUnknown: Bool) throws(ModelError) -> (call: Call, must: Bool)? {
+        guard record.outcome != .fail else { return nil }
+        let inv = ops[record.invoke]
+        var output = record.outcome == .ok ? record.completion.map { ops[$0].value } : nil
+        if nullReadsAreUnknown, output == .null { output = nil }
+        let call = try self.call(f: inv.f, key: inv.key, input: inv.value, output: output)
+        if record.outcome != .ok && isReadOnly(call) { return nil }
+        return (call, record.outcome == .ok)
+    }
+}
