@@ -1,5 +1,6 @@
 import Checkers
 import Etcd
+import Redis
 import Faults
 import Runner
 import Systems
@@ -14,6 +15,7 @@ public enum BuiltIn {
         PluginRegistry(
             systems: [
                 EtcdPlugin(),
+                RedisPlugin(),
             ],
             workloads: [
                 RegisterKind(),
