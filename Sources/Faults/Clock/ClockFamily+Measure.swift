@@ -49,7 +49,7 @@ extension ClockFamily {
             started.applicable = false
             started.note =
                 "not applicable to \(name) on faketime nodes: \(name) does not read time through libc "
-                + "(Go reads it through the vDSO), so libfaketime does not reach it; the offsets are what libc programs there see"
+                + "(Go reads it through the vDSO) or cannot run under libfaketime, so libfaketime does not reach it; the offsets are what libc programs there see"
         case nil:
             started.note = "unknown whether \(name) reads time through libc; libfaketime reaches only programs that do"
         }

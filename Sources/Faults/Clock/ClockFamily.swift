@@ -69,7 +69,8 @@ public struct ClockFamily: FaultFamily {
         guard !faketime.isEmpty, system.readsTimeThroughLibc == false else { return [] }
         return [
             "Clock faults on \(faketime.joined(separator: ", ")) use libfaketime, which reaches programs that read time "
-                + "through libc; \(system.name) does not (a Go program reads the clock through the vDSO), so the clock "
+                + "through libc; \(system.name) does not feel it (a Go program reads the clock through the vDSO; a program "
+                + "that cannot start under libfaketime runs without it), so the clock "
                 + "faults did NOT reach it. The offsets measured with `date` under libfaketime are recorded with each "
                 + "clock fault to show the mechanism worked; the run says nothing about \(system.name) under clock skew."
         ]

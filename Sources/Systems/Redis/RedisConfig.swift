@@ -36,8 +36,6 @@ public struct RedisConfig: Sendable, Hashable {
     public var readyTimeoutSeconds: Double
     /// Seconds a lifecycle command (kill, pause, start) may run on a node.
     public var commandTimeoutSeconds: Double
-    /// libfaketime on the nodes; nil: the usual places (Debian's first).
-    public var libfaketimePath: String?
     /// Run lifecycle commands through `sudo` when the node's user is not root.
     public var sudo: Bool
     /// Extra `key value` lines for redis.conf (e.g. `min-replicas-to-write 1`).
@@ -52,7 +50,7 @@ public struct RedisConfig: Sendable, Hashable {
         masterName: String = "schism", quorum: Int? = nil, downAfterMilliseconds: Int = 1_000,
         failoverTimeoutMilliseconds: Int = 3_000, replicaReads: Bool = false, waitReplicas: Int = 0,
         waitTimeoutMilliseconds: Int = 200, appendOnly: Bool = true, readyTimeoutSeconds: Double = 30,
-        commandTimeoutSeconds: Double = 20, libfaketimePath: String? = nil, sudo: Bool = true, extraConfig: [String] = []
+        commandTimeoutSeconds: Double = 20, sudo: Bool = true, extraConfig: [String] = []
     ) {
         self.serverBinary = serverBinary
         self.port = port
@@ -67,7 +65,6 @@ public struct RedisConfig: Sendable, Hashable {
         self.appendOnly = appendOnly
         self.readyTimeoutSeconds = readyTimeoutSeconds
         self.commandTimeoutSeconds = commandTimeoutSeconds
-        self.libfaketimePath = libfaketimePath
         self.sudo = sudo
         self.extraConfig = extraConfig
     }

@@ -9,7 +9,6 @@ import Systems
 /// | `<dataDir>/redis/data` | redis-server's `dir` (append-only file; wiped by teardown) |
 /// | `<dataDir>/redis/redis.log`, `sentinel.log` | stdout and stderr of every start, appended |
 /// | `<dataDir>/redis/redis.pid`, `sentinel.pid` | PIDs of the running daemons, written by the process itself |
-/// | `<dataDir>/faketime` | libfaketime's timestamp file (nodes with `clock: faketime`) |
 public struct RedisLayout: Sendable, Hashable {
     /// The node's data folder (`node.dataDir`), without a trailing slash.
     public let dataDir: String
@@ -25,8 +24,6 @@ public struct RedisLayout: Sendable, Hashable {
     public var root: String { dataDir + "/redis" }
     /// redis-server's working folder.
     public var data: String { root + "/data" }
-    /// libfaketime's timestamp file (the path the clock faults write).
-    public var faketimeFile: String { dataDir + "/faketime" }
 
     /// The files of one daemon.
     public func files(_ daemon: RedisDaemon) -> (conf: String, log: String, pid: String) {

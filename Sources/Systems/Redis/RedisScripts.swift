@@ -75,20 +75,18 @@ public struct RedisScripts: Sendable {
         ].joined(separator: "\n") + "\n"
     }
 
-    /// Creates the folders and writes both configuration files; with `resetClock`, (re)writes
-    /// the faketime file with `+0`.
-    public func prepare(primary: NodeConfig, nodeCount: Int, resetClock: Bool) -> String {
+    /// Creates the folders and writes both configuration files.
+    public func prepare(primary: NodeConfig, nodeCount: Int) -> String {
         var s = "set -e\nmkdir -p \(q(layout.root)) \(q(layout.data))\n"
         s += "cat > \(q(layout.files(.server).conf)) <<'SCHISM_EOF'\n\(serverConf(primary: primary))SCHISM_EOF\n"
         s += "cat > \(q(layout.files(.sentinel).conf)) <<'SCHISM_EOF'\n\(sentinelConf(primary: primary, nodeCount: nodeCount))SCHISM_EOF\n"
-        if resetClock { s += "printf '+0\\n' > \(q(layout.faketimeFile))\n" }
         return s
     }
 
     /// Starts a daemon unless ours already runs; prints its PID once it listens on its port.
     ///
-    /// The daemon is `setsid sh -c 'echo $$ >pidfile; exec env … redis-server CONF'`, so the
-    /// pidfile holds Redis's own PID. Under `faketime`, libfaketime is preloaded (``Faketime``).
+    /// The daemon is `setsid sh -c 'echo $$ >pidfile; exec redis-server CONF'`, so the pidfile
+    /// holds Redis's own PID. It never runs under libfaketime (see ``RedisSystem/readsTimeThroughLibc``).
     public func start(_ daemon: RedisDaemon) -> String {
         let files = layout.files(daemon)
         var s = prelude(daemon)
@@ -96,14 +94,8 @@ public struct RedisScripts: Sendable {
         s += "[ -x \"$bin\" ] || fail \"no Redis binary at $bin; install Debian's redis-server and redis-sentinel\" 3\n"
         s += "[ -f \(q(files.conf)) ] || fail \"no \(files.conf) (setup writes it)\" 3\n"
         s += "rm -f \"$pidfile\"\n"
-        var env = ["env"]
-        if node.clock == .faketime {
-            let launch = Faketime.launch(library: config.libfaketimePath, timestampFile: layout.faketimeFile)
-            s += launch.script
-            env += launch.env
-        }
         let argv = [config.serverBinary, files.conf] + (daemon == .sentinel ? ["--sentinel"] : [])
-        let command = env + argv.map(q)
+        let command = argv.map(q)
         s += "echo \"=== schism: starting \(daemon.rawValue) on \(node.name) at $(date -u '+%Y-%m-%dT%H:%M:%SZ') ===\" >> \"$log\"\n"
         s += "setsid sh -c 'echo $$ > \"$0\"; exec \"$@\"' \"$pidfile\" \(command.joined(separator: " "))"
         s += " >> \"$log\" 2>&1 < /dev/null &\n"
@@ -162,7 +154,7 @@ public struct RedisScripts: Sendable {
     public func wipe() -> String {
         var s = ""
         for daemon in RedisDaemon.allCases { s += "(\n" + prelude(daemon) + killBody(daemon) + ") || exit $?\n" }
-        return s + "rm -rf \(q(layout.root)) \(q(layout.faketimeFile))\n"
+        return s + "rm -rf \(q(layout.root))\n"
     }
 
     /// Fails unless the daemon's pidfile names `pid`, that process runs Redis, and it holds the

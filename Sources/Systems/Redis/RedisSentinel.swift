@@ -60,7 +60,7 @@ enum RedisSentinel {
     /// `INFO`'s `key:value` lines (sections and comments skipped).
     static func infoFields(_ text: String) -> [String: String] {
         var out: [String: String] = [:]
-        for line in text.split(whereSeparator: { $0 == "\r" || $0 == "\n" }) where !line.hasPrefix("#") {
+        for line in text.split(whereSeparator: \.isNewline) where !line.hasPrefix("#") {
             guard let colon = line.firstIndex(of: ":") else { continue }
             out[String(line[..<colon])] = String(line[line.index(after: colon)...])
         }
