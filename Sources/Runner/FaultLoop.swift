@@ -11,10 +11,11 @@ struct FaultLoop: Sendable {
     let refusals: Refusals
 
     /// Runs the schedule until its end or cancellation; faults still active are left for `healAll`.
-    func run(_ schedule: NemesisSchedule, clock: any RunClock) async {
+    /// The schedule counts from `start`, the run clock's time when the workers began (after setup).
+    func run(_ schedule: NemesisSchedule, clock: any RunClock, startingAt start: Int64 = 0) async {
         var active: [Int: FaultRecord] = [:]
         for action in schedule.actions {
-            do { try await clock.sleep(untilNanoseconds: action.atNanoseconds) } catch { return }
+            do { try await clock.sleep(untilNanoseconds: start + action.atNanoseconds) } catch { return }
             if Task.isCancelled { return }
             switch action.phase {
             case .start:

@@ -106,7 +106,7 @@ struct RunPhases: Sendable {
         let main = Task {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask { await workers.run(clients: workerClients, nodes: workerNodes, recorder: recorder, keys: keys, untilNanoseconds: deadline) }
-                group.addTask { await FaultLoop(nemesis: nemesis, recorder: recorder, log: log, refusals: refusals).run(schedule, clock: clock) }
+                group.addTask { await FaultLoop(nemesis: nemesis, recorder: recorder, log: log, refusals: refusals).run(schedule, clock: clock, startingAt: start) }
             }
         }
         let progress = Progress(recorder: recorder, nemesis: nemesis, log: log, clock: clock, limitSeconds: plan.timeLimitSeconds)

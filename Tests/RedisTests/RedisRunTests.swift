@@ -46,3 +46,22 @@ extension RedisClusterTests {
         #expect(FileManager.default.fileExists(atPath: folder.nodeFolder("n1") + "/redis.log"))
     }
 }
+
+extension RedisClusterTests {
+    @Test("a partition that isolates the primary loses acknowledged writes after Sentinel's failover: INVALID")
+    func partitionedPrimaryIsInvalid() async throws {
+        // partition-halves cuts the first node (the primary) off from the two others; the
+        // Sentinels there promote a replica while the old primary keeps acknowledging writes
+        // from the workers whose Sentinel is on its side; it discards them when it rejoins.
+        let started = ContinuousClock.now
+        let (outcome, _) = try await Self.run(try Self.plan(seconds: 14, faults: ["partition-halves"], interval: 4), seed: 7)
+        print("redis partition run: \(ContinuousClock.now - started), \(outcome)")
+        #expect(outcome.verdict == .invalid, "\(outcome)")
+        #expect(outcome.exitCode == 1)
+        let folder = try #require(outcome.folder)
+        let report = try String(contentsOfFile: folder.reportText, encoding: .utf8)
+        #expect(report.contains("is not linearizable"), "\(report.prefix(3000))")
+        let journal = try String(contentsOfFile: folder.faults, encoding: .utf8)
+        #expect(journal.contains("\"start-partition\""))
+    }
+}
