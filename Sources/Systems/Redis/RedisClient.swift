@@ -121,7 +121,7 @@ public actor RedisClient: Client {
             }
             return ClientResponse(type: .ok, value: .int(v))
         case .error(let message):
-            noteError(message, local: config.replicaReads)
+            await noteError(message, local: config.replicaReads)
             return ClientResponse(type: .fail, value: .null, error: message)
         default:
             return ClientResponse(type: .fail, value: .null, error: "GET \(key) answered \(answer.summary)")
@@ -142,7 +142,7 @@ public actor RedisClient: Client {
             return ClientResponse(type: error.neverSent ? .fail : .info, value: request.value, error: error.description)
         }
         if case .error(let message) = answer {
-            noteError(message, local: false)
+            await noteError(message, local: false)
             let rejected = Self.rejectionPrefixes.contains { message.hasPrefix($0 + " ") || message == $0 }
             return ClientResponse(type: rejected ? .fail : .info, value: request.value, error: message)
         }
@@ -184,12 +184,9 @@ public actor RedisClient: Client {
     }
 
     /// After `-READONLY` or `-MASTERDOWN` the server is no (longer a) primary: ask Sentinel again.
-    private func noteError(_ message: String, local: Bool) {
+    private func noteError(_ message: String, local: Bool) async {
         guard !local, message.hasPrefix("READONLY") || message.hasPrefix("MASTERDOWN") else { return }
-        if let old = primary?.connection {
-            primary = nil
-            Task { await old.close() }
-        }
+        await drop(local: false)
     }
 
     private func drop(local: Bool) async {
