@@ -48,8 +48,8 @@ extension ClockFamily {
         case false?:
             started.applicable = false
             started.note =
-                "not applicable to \(name) on faketime nodes: \(name) does not read time through libc "
-                + "(Go reads it through the vDSO) or cannot run under libfaketime, so libfaketime does not reach it; the offsets are what libc programs there see"
+                "not applicable to \(name) on faketime nodes: libfaketime does not reach \(name) (it reads time without "
+                + "libc, as Go programs do through the vDSO, or cannot run under libfaketime); the offsets are what libc programs there see"
         case nil:
             started.note = "unknown whether \(name) reads time through libc; libfaketime reaches only programs that do"
         }
