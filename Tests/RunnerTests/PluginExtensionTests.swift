@@ -22,12 +22,16 @@ struct CounterSystemPlugin: SystemPlugin {
 
     func configure(_ db: ConfigSection) throws(ConfigError) -> ConfiguredSystem {
         var loseEvery = 0
+        var setupDelay = 0.0
         try db.forEach(skipping: ["system"]) { f throws(ConfigError) in
-            guard f.name == "lose-every" else { throw f.unknown(expected: ["system", "lose-every"]) }
-            loseEvery = try f.int(min: 0)
+            switch f.name {
+            case "lose-every": loseEvery = try f.int(min: 0)
+            case "setup-delay": setupDelay = try f.seconds(min: 0)
+            default: throw f.unknown(expected: ["system", "lose-every", "setup-delay"])
+            }
         }
         let store = CounterStore(loseEvery: loseEvery)
-        return ConfiguredSystem(system: CounterSystem(), settings: ["loseEvery": .int(Int64(loseEvery))]) { store }
+        return ConfiguredSystem(system: CounterSystem(setupDelaySeconds: setupDelay), settings: ["loseEvery": .int(Int64(loseEvery))]) { store }
     }
 }
 
@@ -38,7 +42,11 @@ struct CounterSystem: SystemUnderTest {
 
     static func marker(_ node: NodeConfig) -> String { node.dataDir + "/counter-store.up" }
 
+    /// Seconds setup takes (a slow system's setup).
+    var setupDelaySeconds = 0.0
+
     func setup(_ cluster: TestCluster) async throws(SystemError) {
+        if setupDelaySeconds > 0 { try? await Task.sleep(for: .milliseconds(Int64(setupDelaySeconds * 1000))) }
         for node in cluster.nodes {
             try await run("mkdir -p \(ShellQuote.quote(node.dataDir)) && touch \(ShellQuote.quote(Self.marker(node)))", on: node, cluster, "setup")
         }
@@ -284,6 +292,22 @@ struct PluginExtensionTests {
         // Healed: no node keeps the fault's file; the report shades the fault in its registered colour.
         #expect(!FileManager.default.fileExists(atPath: root + "/n1/drop-adds"))
         #expect(try String(contentsOfFile: folder.reportHTML, encoding: .utf8).contains("#654321"))
+    }
+}
+
+extension PluginExtensionTests {
+    @Test func faultsCountFromTheWorkersStartNotFromBeforeASlowSetup() async throws {
+        let yaml = "db: {system: counter-store, setup-delay: 1.5}\nworkload: {kind: counter}\n"
+            + "nemesis: {faults: [drop-adds], interval: 0.6, recovery: 0}\ntime-limit: 2\nconcurrency: 2\nrate: 200\nseed: 5\n"
+        let (outcome, root) = try await run(yaml)
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let folder = try #require(outcome.folder)
+        let history = try HistoryReader.read(path: folder.history)
+        let firstClient = try #require(history.operations.first { $0.process != .nemesis })
+        let start = try #require(history.operations.first { $0.process == .nemesis && $0.f == "start-drop-adds" })
+        // One interval after the workers began; before the fix it fired at once, as setup had outlasted it.
+        let gap = Double((start.time ?? 0) - (firstClient.time ?? 0)) / 1e9
+        #expect(gap > 0.45 && gap < 1.2, "the fault started \(gap) s after the first operation")
     }
 }
 
