@@ -92,6 +92,11 @@ struct RedisClusterTests {
             let killStart = ContinuousClock.now
             try await db.kill(n1, in: cluster)
             #expect(try await db.pid(n1, in: cluster) == nil)
+            // Before Sentinel notices (1 s), a new client is sent to n1, which refuses: surely not applied.
+            let early = try factory.makeClient(node: n2, options: ClientOptions(timeoutSeconds: 1, keyPrefix: "t/"))
+            let refused = await early.invoke(ClientRequest(f: "write", key: "r", value: 9))
+            await early.close()
+            #expect(refused.type == .fail && refused.error?.hasPrefix("connection refused by \(n1.host):6379") == true, "\(refused)")
             let failedOver = await eventually(20) {
                 let p = (try? await db.primaries(in: cluster)) ?? []
                 return p.first == "n2" || p.first == "n3"
@@ -117,6 +122,12 @@ struct RedisClusterTests {
             let pauseStart = ContinuousClock.now
             try await db.pause(paused, in: cluster)
             #expect(try await db.status(paused, in: cluster).hasPrefix("paused "))
+            // Until the failover, a write reaches the stopped primary and gets no answer: info.
+            let other = try node(primary == "n2" ? "n3" : "n2", cluster)
+            let short = try factory.makeClient(node: other, options: ClientOptions(timeoutSeconds: 0.3, keyPrefix: "t/"))
+            let stalled = await short.invoke(ClientRequest(f: "write", key: "r", value: 7))
+            await short.close()
+            #expect(stalled == ClientResponse(type: .info, value: 7, error: "timeout after 0.3s"))
             let movedOn = await eventually(20) {
                 let p = (try? await db.primaries(in: cluster)) ?? []
                 return !p.isEmpty && p.first != primary

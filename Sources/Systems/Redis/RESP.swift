@@ -50,6 +50,13 @@ public enum RESP {
     public struct Malformed: Error, Sendable, Hashable, CustomStringConvertible {
         public var message: String
         public var offset: Int
+
+        /// What was wrong, at which byte offset of the answer.
+        public init(message: String, offset: Int) {
+            self.message = message
+            self.offset = offset
+        }
+
         public var description: String { "malformed RESP at byte \(offset): \(message)" }
     }
 

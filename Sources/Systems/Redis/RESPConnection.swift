@@ -47,7 +47,13 @@ struct RESPCommand: Sendable {
 struct RESPDecoder: ByteToMessageDecoder {
     typealias InboundOut = RESPValue
 
+    /// Most bytes buffered while an answer is incomplete (memory stays bounded).
+    static let maxBufferedBytes = 2 * RESP.maxBulkBytes
+
     mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
+        guard buffer.readableBytes <= Self.maxBufferedBytes else {
+            throw RESP.Malformed(message: "an answer longer than \(Self.maxBufferedBytes) bytes", offset: 0)
+        }
         let bytes = Array(buffer.readableBytesView)
         guard let (value, used) = try RESP.decode(bytes) else { return .needMoreData }
         buffer.moveReaderIndex(forwardBy: used)

@@ -179,6 +179,7 @@ public actor RedisClient: Client {
             return try await connection.send(command, deadline: deadline)
         } catch {
             await drop(local: local)
+            if case .timeout = error { throw .timeout(seconds: timeoutSeconds) }
             throw error
         }
     }
