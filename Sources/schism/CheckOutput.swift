@@ -68,7 +68,7 @@ enum CheckOutput {
         var limits = ReportLimits()
         limits.detailedKeys = maxExplained
         let text = OutcomeRenderers.standard.text([outcome], history: history, context: RenderContext(limits: limits, file: file))
-        return text.split(separator: "\n", omittingEmptySubsequences: false).dropFirst(2).dropLast()
+        return text.split(separator: "\n", omittingEmptySubsequences: false).dropFirst(3).dropLast()
             .map { $0.isEmpty ? "" : "  " + $0 }.joined(separator: "\n")
     }
 
