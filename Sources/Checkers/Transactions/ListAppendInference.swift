@@ -17,8 +17,24 @@ struct ListAppendInference {
     var longest: [Int32] = []
     /// Reads that are not a prefix of their key's version order.
     var incompatible = Set<Int32>()
-    /// Per transaction and key read before any own append... as (read mop, external length).
+    /// External reads (a transaction's first read of a key): the read and how many of its
+    /// elements came from other transactions (its own earlier appends stripped).
     var extReads: [(mop: Int32, length: Int32)] = []
+    /// Per key, `orderStart[k] ..< orderStart[k + 1]` index ``orderWriter`` and ``orderIntermediate``
+    /// by position in the key's version order.
+    var orderStart: [Int32] = []
+    /// The transaction that appended each element of each version order, -1 when none did.
+    var orderWriter: [Int32] = []
+    /// Whether each element is not its writer's last append to the key (reading it is G1b).
+    var orderIntermediate: [Bool] = []
+    /// Per key, the first position holding an element appended by a failed transaction, by no
+    /// transaction, or already seen earlier in the order (`Int32.max`: none). A read of a
+    /// compatible prefix of length n holds such an element exactly when n is past it.
+    var firstFailed: [Int32] = []
+    var firstGarbage: [Int32] = []
+    var firstDuplicate: [Int32] = []
+    /// Appends (by micro-operation) that some version order holds.
+    var observed: [Bool] = []
 
     init(_ h: TxnHistory) {
         self.h = h
@@ -44,14 +60,15 @@ struct ListAppendInference {
             }
         }
         longest = [Int32](repeating: -1, count: h.keyNames.count)
-        for t in 0..<h.count where h.status[t] == .ok {
-            checkTransaction(t, &log)
-        }
         for m in 0..<mopCount where h.mopFn[m] == .read && h.readKnown(m) && h.status[Int(mopTxn[m])] == .ok {
             let k = Int(h.mopKey[m])
             if longest[k] < 0 || h.mopReadLength[m] > h.mopReadLength[Int(longest[k])] { longest[k] = Int32(m) }
         }
         checkOrders(&log)
+        indexOrders()
+        for t in 0..<h.count where h.status[t] == .ok {
+            checkTransaction(t, &log)
+        }
         addEdges(&log, &edges)
     }
 
@@ -118,8 +135,87 @@ struct ListAppendInference {
         }
     }
 
-    /// G1a, G1b, garbage reads and duplicate elements of read `m` of transaction `t`.
+    /// Resolves every version order's elements to their writers once, so that the reads, all
+    /// prefixes of these orders, are checked by position instead of element by element.
+    private mutating func indexOrders() {
+        let keyCount = h.keyNames.count
+        orderStart = [Int32](repeating: 0, count: keyCount + 1)
+        firstFailed = [Int32](repeating: Int32.max, count: keyCount)
+        firstGarbage = firstFailed
+        firstDuplicate = firstFailed
+        observed = [Bool](repeating: false, count: h.mopFn.count)
+        var seen = Set<Int64>()
+        for k in 0..<keyCount {
+            orderStart[k] = Int32(orderWriter.count)
+            guard longest[k] >= 0 else { continue }
+            let xs = h.list(Int(longest[k]))
+            seen.removeAll(keepingCapacity: true)
+            for (i, x) in xs.enumerated() {
+                if !seen.insert(x).inserted && firstDuplicate[k] == Int32.max { firstDuplicate[k] = Int32(i) }
+                guard let wm = writer[KeyValue(key: Int32(k), value: x)] else {
+                    if firstGarbage[k] == Int32.max { firstGarbage[k] = Int32(i) }
+                    orderWriter.append(-1)
+                    orderIntermediate.append(false)
+                    continue
+                }
+                observed[Int(wm)] = true
+                let w = Int(mopTxn[Int(wm)])
+                if h.status[w] == .fail && firstFailed[k] == Int32.max { firstFailed[k] = Int32(i) }
+                orderWriter.append(Int32(w))
+                orderIntermediate.append((Int(wm) + 1..<h.mops(w).upperBound).contains { h.mopKey[$0] == Int32(k) && h.mopFn[$0] == .append })
+            }
+        }
+        orderStart[keyCount] = Int32(orderWriter.count)
+    }
+
+    /// G1a, G1b, garbage reads and duplicate elements of read `m` of transaction `t`: by position
+    /// for a prefix of the key's version order, element by element for an incompatible read.
     private func checkElements(_ t: Int, _ m: Int, _ log: inout AnomalyLog) {
+        if incompatible.isEmpty || !incompatible.contains(Int32(m)) {
+            let k = Int(h.mopKey[m])
+            let n = h.mopReadLength[m]
+            guard n > 0 else { return }
+            let base = Int(orderStart[k])
+            let order = h.list(Int(longest[k]))
+            if n > firstDuplicate[k] {
+                let x = order[order.startIndex + Int(firstDuplicate[k])]
+                log.add("duplicate-elements") {
+                    TxnAnomaly(kind: "duplicate-elements", transactions: [t], cycle: nil,
+                               prose: "\(h.text(t))\n\(h.mopText(m)) holds \(x) more than once, but it was appended once.")
+                }
+            }
+            if n > firstGarbage[k] {
+                let x = order[order.startIndex + Int(firstGarbage[k])]
+                log.add("garbage-read") {
+                    TxnAnomaly(kind: "garbage-read", transactions: [t], cycle: nil,
+                               prose: "\(h.text(t))\n\(h.mopText(m)) holds \(x), but no transaction appended \(x) to key \(h.keyText(Int32(k))).")
+                }
+            }
+            if n > firstFailed[k] {
+                let i = Int(firstFailed[k])
+                let x = order[order.startIndex + i]
+                let w = Int(orderWriter[base + i])
+                log.add("G1a") {
+                    TxnAnomaly(kind: "G1a", transactions: [w, t], cycle: nil,
+                               prose: "\(h.text(t))\nread \(x) from key \(h.keyText(Int32(k))) (\(h.mopText(m))), but \(x) was appended by a transaction that failed (aborted):\n\(h.text(w))")
+                }
+            }
+            let last = base + Int(n) - 1
+            let w = Int(orderWriter[last])
+            if w >= 0 && w != t && orderIntermediate[last] {
+                let x = order[order.startIndex + Int(n) - 1]
+                log.add("G1b") {
+                    TxnAnomaly(kind: "G1b", transactions: [w, t], cycle: nil,
+                               prose: "\(h.text(t))\nread key \(h.keyText(Int32(k))) = \(h.listText(h.list(m))), ending in \(x), an intermediate state: its writer appended more to the key after it in the same transaction:\n\(h.text(w))")
+                }
+            }
+            return
+        }
+        checkElementsOneByOne(t, m, &log)
+    }
+
+    /// The checks of ``checkElements(_:_:_:)`` for a read that is not a prefix of its key's order.
+    private func checkElementsOneByOne(_ t: Int, _ m: Int, _ log: inout AnomalyLog) {
         let k = h.mopKey[m]
         let xs = h.list(m)
         var seen = Set<Int64>()
@@ -214,14 +310,11 @@ struct ListAppendInference {
         // Committed appends that no read saw: after every version read.
         var unread = [[Int32]](repeating: [], count: keyCount)
         var lastWriter = [Int32](repeating: -1, count: keyCount)
-        var observed = [Bool](repeating: false, count: h.mopFn.count)
         for k in 0..<keyCount where longest[k] >= 0 {
             var prev = -1
-            for x in h.list(Int(longest[k])) {
-                guard let wm = writer[KeyValue(key: Int32(k), value: x)] else { continue }
-                observed[Int(wm)] = true
-                let w = Int(mopTxn[Int(wm)])
-                guard h.status[w] != .fail else { continue }
+            for i in Int(orderStart[k])..<Int(orderStart[k + 1]) {
+                let w = Int(orderWriter[i])
+                guard w >= 0, h.status[w] != .fail else { continue }
                 if prev >= 0 { edges.add(prev, w, .ww, key: Int32(k)) }
                 prev = w
             }
@@ -243,20 +336,25 @@ struct ListAppendInference {
             guard !incompatible.contains(mop) else { continue }
             let t = Int(mopTxn[m])
             let k = Int(h.mopKey[m])
-            let order = longest[k] >= 0 ? h.list(Int(longest[k])) : []
+            let base = Int(orderStart[k])
+            let end = Int(orderStart[k + 1])
             let n = Int(length)
             var seenWriter = -1
-            if n > 0, let w = writerTxn(Int32(k), order[order.startIndex + n - 1]), h.status[w] != .fail {
-                edges.add(w, t, .wr, key: Int32(k))
-                seenWriter = w
+            if n > 0 {
+                let w = Int(orderWriter[base + n - 1])
+                if w >= 0 && h.status[w] != .fail {
+                    edges.add(w, t, .wr, key: Int32(k))
+                    seenWriter = w
+                }
             }
             // rw: to the writer of the next element (committed or unknown), or to every unread
             // committed append. Later elements of the writer whose state it saw are skipped: that
             // read of an intermediate state is G1b, reported on its own.
-            var next = order.startIndex + n
+            var next = base + n
             var found = false
-            while next < order.endIndex {
-                if let w = writerTxn(Int32(k), order[next]), h.status[w] != .fail, w != seenWriter {
+            while next < end {
+                let w = Int(orderWriter[next])
+                if w >= 0, h.status[w] != .fail, w != seenWriter {
                     edges.add(t, w, .rw, key: Int32(k))
                     found = true
                     break
