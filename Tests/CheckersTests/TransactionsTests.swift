@@ -46,6 +46,7 @@ struct TransactionsTests {
                 #expect(a.prose.contains(payload.txns.text(t)), "\(a.prose)")
             }
             #expect(cycle.kinds.count == cycle.nodes.count)
+            #expect(Set(cycle.nodes).count == cycle.nodes.count, "a witness is a simple cycle: \(cycle.nodes)")
             for k in cycle.kinds { #expect(a.prose.contains("(\(k.name))")) }
         }
     }
@@ -108,6 +109,28 @@ struct TransactionsTests {
         #expect(finding.prose.contains("T1 (operation 2, process 1, ok): [r 1 [1]] [r 2 [1]] [append 1 2]"))
         #expect(finding.prose.contains("T1 read [r 2 [1]], which does not hold 2; T2 appended 2"))
         #expect(finding.prose.contains("rules out") && finding.prose.contains("serializable"))
+    }
+
+    /// Elle's `si-without-g-single` example (written out here): sequential lines, so real-time
+    /// edges join in; every cycle reported is simple (a walk through a node twice is two cycles).
+    @Test func cyclesAreSimpleWhenRealTimeEdgesJoinIn() throws {
+        let text = """
+            {:type :invoke, :process 2, :f :txn, :value [[:append 9 2]]}
+            {:type :ok, :process 2, :f :txn, :value [[:append 9 2]]}
+            {:type :invoke, :process 4, :f :txn, :value [[:append 8 1] [:r 9 nil]]}
+            {:type :ok, :process 4, :f :txn, :value [[:append 8 1] [:r 9 nil]]}
+            {:type :invoke, :process 7, :f :txn, :value [[:r 6 nil] [:r 8 nil] [:append 9 5]]}
+            {:type :ok, :process 7, :f :txn, :value [[:r 6 nil] [:r 8 nil] [:append 9 5]]}
+            {:type :invoke, :process 9, :f :txn, :value [[:append 6 2] [:r 9 nil]]}
+            {:type :ok, :process 9, :f :txn, :value [[:append 6 2] [:r 9 [2]]]}
+            """
+        let r = try result(TransactionCheck(listAppend: true).check(try HistoryReader.read(text: text, source: "h.edn")))
+        #expect(r.anomalyTypes == ["G-single-item-realtime", "G2-item"])
+        #expect(r.strongest == ["strong-session-snapshot-isolation"])
+        for a in r.anomalies {
+            let nodes = try #require(a.cycle?.nodes)
+            #expect(Set(nodes).count == nodes.count, "\(a.prose)")
+        }
     }
 
     @Test func optionsAreChecked() throws {

@@ -73,6 +73,8 @@ struct CycleSearch {
         var generation: Int32 = 0
         var exhausted = false
         var cycleFound: DependencyCycle? = nil
+        var onPath = [Int32](repeating: 0, count: size)
+        var pathMark: Int32 = 0
         for (si, s) in component.enumerated() {
             if si > 0 && steps >= budget {
                 exhausted = true
@@ -119,6 +121,22 @@ struct CycleSearch {
                         case .atLeastTwo: rwOK = nrw == 2
                         }
                         if rwOK && nreq & needed == needed {
+                            // The search runs over (node, counts) states, so a walk may pass a
+                            // node twice; only a simple cycle is a witness (a walk such as
+                            // T0 → T1 → T2 → T1 → T0 is two smaller cycles, found on their own).
+                            pathMark += 1
+                            var simple = true
+                            var st = state
+                            while st >= 0 {
+                                let at = st / statesPerNode
+                                if onPath[at] == pathMark {
+                                    simple = false
+                                    break
+                                }
+                                onPath[at] = pathMark
+                                st = Int(parent[st])
+                            }
+                            guard simple else { continue }
                             best = (depth + 1, Int32(state), Int32(e), Int(s))
                             break search
                         }
