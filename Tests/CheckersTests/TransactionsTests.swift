@@ -185,7 +185,10 @@ struct TransactionsTests {
         let r = try result(outcome)
         #expect(r.anomalyTypes.contains("G0"))
         #expect(outcome.verdict == .invalid)
-        let cycle = try #require(r.anomalies.first { $0.kind == "G0" }?.cycle)
-        #expect(cycle.nodes.count == n)
+        let g0 = try #require(r.anomalies.first { $0.kind == "G0" })
+        #expect(g0.cycle?.nodes.count == n)
+        // The prose stays bounded: the first transactions and edges, then counts.
+        #expect(g0.prose.contains("… and \(n - TransactionCheck.maxShown) more transactions"))
+        #expect(g0.prose.split(separator: "\n").count < 60)
     }
 }

@@ -65,7 +65,7 @@ public struct TransactionCheck: Checker {
     /// The generic outcome of `result`; the result and the transactions are the payload.
     public func outcome(_ result: TransactionResult, _ txns: TxnHistory) -> CheckerOutcome {
         let findings = result.anomalies.map { a in
-            Finding(kind: a.kind, operations: a.transactions.map { Int(txns.invokeIndex[$0]) }, prose: a.prose)
+            Finding(kind: a.kind, operations: a.transactions.prefix(1_000).map { Int(txns.invokeIndex[$0]) }, prose: a.prose)
         }
         var summary = "\(result.transactionCount) transactions, \(result.edgeCount) dependencies"
         if result.anomalyTypes.isEmpty {
@@ -143,6 +143,9 @@ public struct TransactionCheck: Checker {
             elapsedSeconds: (ContinuousClock.now - start).seconds)
     }
 
+    /// The most transactions and edges of one cycle spelled out in prose.
+    public static let maxShown = 24
+
     /// What each cycle class is, in a few words.
     static func meaning(_ kind: String) -> String {
         var base = Substring(kind)
@@ -163,8 +166,11 @@ public struct TransactionCheck: Checker {
     /// The prose of a cycle: the transactions in full, each edge and why it exists, and the conclusion.
     static func cycleProse(_ kind: String, _ cycle: DependencyCycle, _ h: TxnHistory, _ explain: (Int, Int, EdgeKind, Int32) -> String) -> String {
         var lines = ["\(kind): a cycle of \(cycle.nodes.count) transactions, \(meaning(kind))."]
-        for t in cycle.nodes { lines.append("  " + h.text(t)) }
-        for (i, a) in cycle.nodes.enumerated() {
+        // A cycle can be as long as the history: show its first transactions and edges, count the rest.
+        let shown = min(cycle.nodes.count, maxShown)
+        for t in cycle.nodes.prefix(shown) { lines.append("  " + h.text(t)) }
+        if shown < cycle.nodes.count { lines.append("  … and \(cycle.nodes.count - shown) more transactions") }
+        for (i, a) in cycle.nodes.enumerated().prefix(shown) {
             let b = cycle.nodes[(i + 1) % cycle.nodes.count]
             let kind = cycle.kinds[i]
             let why: String
@@ -175,7 +181,10 @@ public struct TransactionCheck: Checker {
             }
             lines.append("  " + why)
         }
-        let names = (cycle.nodes + [cycle.nodes[0]]).map { "T\($0)" }.joined(separator: " < ")
+        if shown < cycle.nodes.count { lines.append("  … and \(cycle.nodes.count - shown) more edges") }
+        let names = shown < cycle.nodes.count
+            ? cycle.nodes.prefix(shown).map { "T\($0)" }.joined(separator: " < ") + " < … < T\(cycle.nodes[0])"
+            : (cycle.nodes + [cycle.nodes[0]]).map { "T\($0)" }.joined(separator: " < ")
         let ruled = ConsistencyModels.ruledOut(by: [kind])
         lines.append("  So \(names): a cycle, so no order of these transactions explains what they saw; this rules out "
             + (ruled.isEmpty ? "no model checked here." : ruled.joined(separator: ", ") + "."))
