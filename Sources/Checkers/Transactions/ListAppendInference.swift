@@ -64,8 +64,8 @@ struct ListAppendInference {
             let k = Int(h.mopKey[m])
             if longest[k] < 0 || h.mopReadLength[m] > h.mopReadLength[Int(longest[k])] { longest[k] = Int32(m) }
         }
-        checkOrders(&log)
         indexOrders()
+        checkOrders(&log)
         for t in 0..<h.count where h.status[t] == .ok {
             checkTransaction(t, &log)
         }
@@ -288,8 +288,10 @@ struct ListAppendInference {
         for k in 0..<longest.count where longest[k] >= 0 {
             let l = Int(longest[k])
             var failed: (value: Int64, txn: Int)? = nil
-            for x in h.list(l) {
-                guard let w = writerTxn(Int32(k), x) else { continue }
+            let base = Int(orderStart[k])
+            for (i, x) in h.list(l).enumerated() {
+                let w = Int(orderWriter[base + i])
+                guard w >= 0 else { continue }
                 if h.status[w] == .fail {
                     if failed == nil { failed = (x, w) }
                 } else if let f = failed, h.status[w] == .ok {
