@@ -22,6 +22,8 @@ public enum BuiltIn {
             ],
             checkers: [
                 LinearizabilityPlugin(),
+                TransactionPlugin(listAppend: true),
+                TransactionPlugin(listAppend: false),
             ],
             faults: [
                 PartitionFamily(),

@@ -46,6 +46,13 @@ public enum JSONReport {
         if let l = p.calls.last { times.last = ops[l.completion ?? l.invoke].time }
         var outcomes: [String: JSONValue] = ["ok": .int(0), "fail": .int(0), "info": .int(0)]
         for c in p.calls { outcomes[c.outcome.rawValue] = .int((outcomes[c.outcome.rawValue]?.intValue ?? 0) + 1) }
+        // Optional fields first, as separate statements: one dictionary literal with all of them
+        // is more than the type checker will solve in reasonable time.
+        let firstOp: JSONValue = p.calls.first.map { .int(Int64($0.invoke)) } ?? .null
+        let firstTime: JSONValue = times.first.map(JSONValue.int) ?? .null
+        let lastTime: JSONValue = times.last.map(JSONValue.int) ?? .null
+        let found: JSONValue = p.anomaly.map { anomaly($0, p.calls) } ?? .null
+        let sequential: JSONValue = p.sequentiallyConsistent.map(JSONValue.bool) ?? .null
         return .object([
             "key": p.key.map(JSONValue.string) ?? .null,
             "verdict": .string(p.verdict.rawValue),
@@ -53,12 +60,12 @@ public enum JSONReport {
             "outcomeCounts": .object(outcomes),
             "searchedCount": .int(Int64(p.searchedCount)),
             "elapsedSeconds": seconds(p.elapsedSeconds),
-            "firstOp": p.calls.first.map { .int(Int64($0.invoke)) } ?? .null,
-            "firstTimeNanos": times.first.map(JSONValue.int) ?? .null,
-            "lastTimeNanos": times.last.map(JSONValue.int) ?? .null,
+            "firstOp": firstOp,
+            "firstTimeNanos": firstTime,
+            "lastTimeNanos": lastTime,
             "note": p.note.map(JSONValue.string) ?? .null,
-            "anomaly": p.anomaly.map { anomaly($0, p.calls) } ?? .null,
-            "sequentiallyConsistent": p.sequentiallyConsistent.map(JSONValue.bool) ?? .null,
+            "anomaly": found,
+            "sequentiallyConsistent": sequential,
         ])
     }
 

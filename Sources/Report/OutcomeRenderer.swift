@@ -53,7 +53,9 @@ public struct OutcomeRenderers: Sendable {
     }
 
     /// The checkers with a renderer of their own. Add a line here for a checker's own renderer.
-    public static let standard = OutcomeRenderers([LinearizabilityRenderer()])
+    public static let standard = OutcomeRenderers([
+        LinearizabilityRenderer(), TransactionRenderer(checker: "list-append"), TransactionRenderer(checker: "rw-register"),
+    ])
 
     /// The renderer for `checker`'s outcomes.
     public func renderer(for checker: String) -> any OutcomeRenderer {

@@ -6,7 +6,7 @@ import Histories
 import Runner
 import Workloads
 
-/// Benchmarks that print numbers: `swift run -c release schism-bench [checker|runner|versions|memory|big-check FILE]`.
+/// Benchmarks that print numbers: `swift run -c release schism-bench [checker|runner|versions|memory|transactions|big-check FILE]`.
 ///
 /// `checker` times the shared Porcupine histories, the kv files as one partition, and a
 /// generated 1,000,000-operation history (parse and check in a child process, for its peak memory).
@@ -25,6 +25,14 @@ enum Bench {
             print(String(format: "%.3f s", t))
         case "versions":
             try VersionsBench.run(Array(args.dropFirst()))
+        case "transactions":
+            try TransactionsBench.run()
+        case "transactions-one":
+            guard let n = args.dropFirst().first.flatMap({ Int($0) }) else {
+                print("usage: schism-bench transactions-one N")
+                return
+            }
+            try TransactionsBench.one(n)
         case "runner":
             try await runner()
         case "memory":
@@ -38,7 +46,7 @@ enum Bench {
         case nil, "checker":
             try checker()
         default:
-            print("usage: schism-bench [checker | runner | versions [FILE...] | memory | big-check FILE | one-partition FILE | sequential-check N [MAX-MEMORY]]")
+            print("usage: schism-bench [checker | runner | versions [FILE...] | memory | transactions | big-check FILE | one-partition FILE | sequential-check N [MAX-MEMORY]]")
         }
     }
 

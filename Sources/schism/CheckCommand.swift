@@ -11,18 +11,27 @@ import Results
 struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
-        abstract: "Check histories (files or folders) for linearizability, or runs as they were checked.",
+        abstract: "Check histories (files or folders) for linearizability or transactional anomalies, or runs as they were checked.",
         discussion: """
             Reads Schism JSON Lines, Jepsen/Knossos EDN and Porcupine histories (detected, or \
             --format). Prints one line per file, details for every invalid key, then a summary.
             A run folder (or a link to one, e.g. results/latest) is checked with the checkers and \
             options its test.json names, and nothing is written (schism analyze rewrites its reports).
+            --checker list-append or rw-register checks transactions as Elle does (anomalies G0, G1a, \
+            G1b, G1c, G-single-item, G2-item, ... and their -process/-realtime variants) against \
+            --consistency (default strict-serializable).
             Exit status: 0 all valid, 1 any invalid, 2 any unknown and none invalid, \
             64 bad arguments, 65 a history that cannot be read, 66 a missing file.
             """)
 
     @Argument(help: "History files or folders (every file below a folder), or run folders.")
     var paths: [String]
+
+    @Option(help: "The checker: \(checkerRegistry.names.joined(separator: ", ")). Default: linearizability.")
+    var checker: String?
+
+    @Option(help: "With --checker list-append or rw-register, the consistency model (Elle's names): \(ConsistencyModels.names.joined(separator: ", ")). Default: strict-serializable.")
+    var consistency: String?
 
     @Option(help: "The model: \(Models.names.joined(separator: ", ")). Default: inferred from the operations.")
     var model: String?
@@ -60,7 +69,31 @@ struct CheckCommand: ParsableCommand {
     @Option(help: "Invalid keys explained in full per file; the rest are counted.")
     var maxExplained = 3
 
+    /// The checker named by --checker, when it is not linearizability.
+    private var otherChecker: String? { checker.flatMap { $0 == "linearizability" ? nil : $0 } }
+
     func validate() throws {
+        if let checker, checkerRegistry.plugin(checker) == nil {
+            throw ValidationError("unknown checker \"\(checker)\"; choose one of \(checkerRegistry.names.joined(separator: ", "))")
+        }
+        if let consistency {
+            guard ConsistencyModels.names.contains(consistency) else {
+                throw ValidationError("unknown consistency model \"\(consistency)\"; choose one of \(ConsistencyModels.names.joined(separator: ", "))")
+            }
+            guard let name = otherChecker, TransactionPlugin.names.contains(name) else {
+                throw ValidationError("--consistency applies to --checker list-append or rw-register")
+            }
+        }
+        if let other = otherChecker {
+            let flags = [
+                ("--model", model != nil), ("--initial", initial != nil), ("--timeout", timeout != nil),
+                ("--partition-timeout", partitionTimeout != nil), ("--no-partition", noPartition),
+                ("--null-reads", nullReads != nil), ("--all-partitions", allPartitions), ("--max-memory", maxMemory != nil),
+            ]
+            if let flag = flags.first(where: \.1)?.0 {
+                throw ValidationError("\(flag) is an option of the linearizability checker, not of --checker \(other)")
+            }
+        }
         if let model, Models.named(model) == nil {
             throw ValidationError("unknown model \"\(model)\"; choose one of \(Models.names.joined(separator: ", "))")
         }
@@ -92,6 +125,7 @@ struct CheckCommand: ParsableCommand {
                 ("--timeout", timeout != nil), ("--partition-timeout", partitionTimeout != nil),
                 ("--no-partition", noPartition), ("--null-reads", nullReads != nil),
                 ("--all-partitions", allPartitions), ("--max-memory", maxMemory != nil),
+                ("--checker", checker != nil), ("--consistency", consistency != nil),
             ]
             if let flag = flags.first(where: \.1)?.0 {
                 throw ValidationError(
@@ -163,6 +197,17 @@ struct CheckCommand: ParsableCommand {
             return FileOutcome(file: file, error: error.description, code: error.line == 0 && error.column == 0 && !FileManager.default.isReadableFile(atPath: file) ? ExitStatus.noInput : ExitStatus.dataError)
         }
         for warning in history.warnings { printError(warning.description) }
+        if let other = otherChecker {
+            var options: [String: JSONValue] = [:]
+            if let consistency { options["consistency"] = .string(consistency) }
+            do {
+                let outcome = try checkerRegistry.make(CheckerSpec(other, options: options)).check(history)
+                if let e = outcome.historyError { return FileOutcome(file: file, error: "\(file): \(e)", code: ExitStatus.dataError) }
+                return FileOutcome(file: file, history: history, outcome: outcome)
+            } catch {
+                return FileOutcome(file: file, error: "\(file): \(error.description)", code: ExitStatus.usage)
+            }
+        }
         let chosen = model.flatMap(Models.named) ?? Models.infer(functions: Set(history.operations.lazy.filter { $0.process != .nemesis }.map(\.f)))
         let options = CheckOptions(
             initial: initial, partitionByKey: !noPartition, timeoutSeconds: timeout.flatMap(Duration.parseSeconds),
@@ -211,6 +256,9 @@ struct CheckCommand: ParsableCommand {
 
     private func printLine(_ o: FileOutcome) {
         print(CheckOutput.line(o))
+        if let c = o.outcome, let history = o.history, c.verdict != .valid {
+            print(CheckOutput.details(c, history: history, file: o.file, maxExplained: maxExplained))
+        }
         if let result = o.result, let history = o.history, result.verdict != .valid {
             print(CheckOutput.details(result, history: history, file: o.file, maxExplained: maxExplained))
         }

@@ -11,8 +11,20 @@ struct FileOutcome {
     var file: String
     var history: History?
     var result: CheckResult?
+    /// The outcome of a checker other than linearizability (`--checker list-append`, ...).
+    var outcome: CheckerOutcome?
     var error: String?
     var code: Int32
+
+    init(file: String, history: History, outcome: CheckerOutcome) {
+        self.file = file
+        self.history = history
+        self.outcome = outcome
+        self.code = outcome.historyError != nil ? ExitStatus.dataError : outcome.verdict.exitCode
+    }
+
+    /// The verdict, whichever checker gave it.
+    var verdict: Verdict? { result?.verdict ?? outcome?.verdict }
 
     init(file: String, history: History, result: CheckResult) {
         self.file = file
@@ -32,6 +44,10 @@ struct FileOutcome {
 enum CheckOutput {
     /// `invalid  path  1234 ops  5 keys  0.012 s`.
     static func line(_ o: FileOutcome) -> String {
+        if let c = o.outcome {
+            let pad = c.verdict.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)
+            return "\(pad) \(o.file)  \(c.checker)  \(c.summary)  \(String(format: "%.3f", c.elapsedSeconds)) s"
+        }
         guard let r = o.result else { return "error    \(o.error ?? o.file)" }
         let keys = r.partitions.count
         let pad = r.verdict.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)
@@ -47,9 +63,18 @@ enum CheckOutput {
             .map { $0.isEmpty ? "" : "  " + $0 }.joined(separator: "\n")
     }
 
+    /// The report of another checker's outcome that is not valid, indented under its line.
+    static func details(_ outcome: CheckerOutcome, history: History, file: String, maxExplained: Int) -> String {
+        var limits = ReportLimits()
+        limits.detailedKeys = maxExplained
+        let text = OutcomeRenderers.standard.text([outcome], history: history, context: RenderContext(limits: limits, file: file))
+        return text.split(separator: "\n", omittingEmptySubsequences: false).dropFirst(3).dropLast()
+            .map { $0.isEmpty ? "" : "  " + $0 }.joined(separator: "\n")
+    }
+
     static func summary(_ outcomes: [FileOutcome], seconds: Double) -> String {
-        let count = { (v: Verdict) in outcomes.filter { $0.result?.verdict == v }.count }
-        let errors = outcomes.filter { $0.result == nil }.count
+        let count = { (v: Verdict) in outcomes.filter { $0.verdict == v && $0.code != ExitStatus.dataError }.count }
+        let errors = outcomes.filter { $0.verdict == nil || $0.code == ExitStatus.dataError }.count
         return "\(outcomes.count) file\(outcomes.count == 1 ? "" : "s"): \(count(.valid)) valid, \(count(.invalid)) invalid, \(count(.unknown)) unknown, \(errors) error\(errors == 1 ? "" : "s") in \(String(format: "%.3f", seconds)) s"
     }
 
@@ -83,6 +108,12 @@ enum CheckOutput {
     static func json(_ outcomes: [FileOutcome]) -> String {
         let items: [JSONValue] = outcomes.map { o in
             if let r = o.result, let h = o.history { return JSONReport.value(result: r, history: h, file: o.file) }
+            if let c = o.outcome, case .object(var fields) = c.json {
+                fields["file"] = .string(o.file)
+                fields["exitCode"] = .int(Int64(o.code))
+                if case .object(let d) = c.details, let types = d["anomalyTypes"] { fields["anomalyTypes"] = types }
+                return .object(fields)
+            }
             return .object(["file": .string(o.file), "error": .string(o.error ?? ""), "exitCode": .int(Int64(o.code))])
         }
         return JSONValue.array(items).jsonText
@@ -92,6 +123,10 @@ enum CheckOutput {
     static func writeHTML(_ outcomes: [FileOutcome], to path: String, several: Bool) throws {
         var pages: [(file: String, verdict: Verdict, html: () -> String)] = []
         for o in outcomes {
+            if let c = o.outcome, let h = o.history {
+                pages.append((o.file, c.verdict, { HTMLReport.render(outcomes: [c], history: h, title: "Schism check: \(o.file)") }))
+                continue
+            }
             guard let r = o.result, let h = o.history else { continue }
             pages.append((o.file, r.verdict, { HTMLReport.render(result: r, history: h, title: "Schism check: \(o.file)") }))
         }
