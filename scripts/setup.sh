@@ -7,6 +7,7 @@ packages=(
   openssh-server openssh-client iptables iproute2 util-linux procps  # the local cluster
   faketime libfaketime         # clock faults on the local cluster
   etcd-server etcd-client      # the default system under test
+  postgresql                   # the postgres system (its server runs as the postgres user)
   chromium                     # browser tests of the HTML report
 )
 missing=()

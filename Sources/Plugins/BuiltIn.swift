@@ -1,6 +1,7 @@
 import Checkers
 import Etcd
 import Faults
+import Postgres
 import Runner
 import Systems
 import Workloads
@@ -14,9 +15,12 @@ public enum BuiltIn {
         PluginRegistry(
             systems: [
                 EtcdPlugin(),
+                PostgresPlugin(),
             ],
             workloads: [
                 RegisterKind(),
+                ListAppendKind(),
+                RWRegisterKind(),
             ],
             checkers: [
                 LinearizabilityPlugin(),

@@ -1,0 +1,221 @@
+import Basics
+import Control
+import Histories
+import PostgresNIO
+import Synchronization
+import Systems
+
+/// A transactional client for the primary, over one PostgreSQL connection (postgres-nio).
+///
+/// Each `txn` request runs as `BEGIN ISOLATION LEVEL …`, one statement per micro-operation,
+/// `COMMIT`, all within the request's timeout:
+///
+/// | outcome | type |
+/// |---|---|
+/// | committed | `ok`, reads filled in |
+/// | an error answer (serialization failure 40001, deadlock 40P01, any other), also to `COMMIT` | `fail` (rolled back) |
+/// | connect failed; connection lost or timed out before `COMMIT` was sent | `fail` (the server rolls back an open transaction whose client is gone) |
+/// | connection lost or timed out after `COMMIT` was sent | `info` |
+///
+/// After any error but a server's answer the connection is dropped and the next request opens
+/// a new one. Requests of one client never overlap (a worker waits for each).
+public actor PostgresClient: Client {
+    /// The node the server runs on (every client connects to it).
+    public nonisolated let primary: NodeConfig
+    public nonisolated let config: PostgresConfig
+    public nonisolated let tables: PostgresTables
+    public nonisolated let timeoutSeconds: Double
+    private var connection: PostgresConnection?
+    private var nextID = 0
+    private let logger: Logger
+
+    /// A client of the server on `primary`.
+    public init(primary: NodeConfig, config: PostgresConfig, tables: PostgresTables, timeoutSeconds: Double) {
+        self.primary = primary
+        self.config = config
+        self.tables = tables
+        self.timeoutSeconds = timeoutSeconds
+        var logger = Logger(label: "schism.postgres")
+        logger.logLevel = .critical
+        self.logger = logger
+    }
+
+    public func invoke(_ request: ClientRequest) async -> ClientResponse {
+        guard request.f == "txn" else {
+            return ClientResponse(type: .fail, value: request.value, error: "postgres client: unsupported operation '\(request.f)' (only txn)")
+        }
+        let ops: [MicroOp]
+        switch MicroOp.parse(request.value) {
+        case .success(let o): ops = o
+        case .failure(let refusal): return ClientResponse(type: .fail, value: request.value, error: refusal.message)
+        }
+        let deadline = ContinuousClock.now + .nanoseconds(Int64(timeoutSeconds * 1e9))
+        let conn: PostgresConnection
+        do {
+            conn = try await connected(until: deadline)
+        } catch {
+            return ClientResponse(type: .fail, value: request.value, error: "connecting to \(primary.host):\(config.port): \(Self.describe(error))")
+        }
+        let gate = CommitGate()
+        let sql = tables
+        let isolation = config.isolationSQL
+        let logger = self.logger
+        let outcome: TxnOutcome = await withTaskGroup(of: TxnOutcome?.self) { group in
+            group.addTask { await Self.transact(ops, on: conn, tables: sql, isolation: isolation, gate: gate, logger: logger) }
+            group.addTask {
+                try? await Task.sleep(until: deadline, clock: .continuous)
+                return Task.isCancelled ? nil : .timedOut
+            }
+            var first: TxnOutcome = .timedOut
+            if let next = await group.next(), let r = next { first = r }
+            if case .timedOut = first {
+                // Stop the transaction: once the connection is gone it cannot commit.
+                _ = gate.abandon()
+                try? await conn.close()
+            }
+            group.cancelAll()
+            return first
+        }
+        switch outcome {
+        case .committed(let reads):
+            let value = JSONValue.array(zip(ops, reads).map { $0.json(read: $1) })
+            return ClientResponse(type: .ok, value: value)
+        case .refused(let message, let keepConnection):
+            if !keepConnection { await drop(conn) }
+            return ClientResponse(type: .fail, value: request.value, error: message)
+        case .lost(let message):
+            await drop(conn)
+            return ClientResponse(type: gate.commitSent ? .info : .fail, value: request.value, error: message)
+        case .timedOut:
+            await drop(conn)
+            let when = gate.commitSent ? "after COMMIT was sent" : "before COMMIT was sent"
+            return ClientResponse(
+                type: gate.commitSent ? .info : .fail, value: request.value,
+                error: "timeout after \(timeoutSeconds) s \(when)")
+        }
+    }
+
+    public func close() async {
+        if let c = connection { try? await c.close() }
+        connection = nil
+    }
+
+    /// The open connection, or a new one (its table created) within the deadline.
+    private func connected(until deadline: ContinuousClock.Instant) async throws -> PostgresConnection {
+        if let c = connection, !c.isClosed { return c }
+        connection = nil
+        var configuration = PostgresConnection.Configuration(
+            host: primary.host, port: config.port, username: "postgres", password: nil, database: "postgres", tls: .disable)
+        let left = max(0.05, Double((deadline - ContinuousClock.now).components.attoseconds) / 1e18 + Double((deadline - ContinuousClock.now).components.seconds))
+        configuration.options.connectTimeout = .milliseconds(Int64(min(left, timeoutSeconds) * 1000))
+        nextID += 1
+        let c = try await PostgresConnection.connect(configuration: configuration, id: nextID, logger: logger)
+        do {
+            try await c.query(PostgresQuery(unsafeSQL: tables.createSQL), logger: logger)
+        } catch let error as PSQLError where ["23505", "42P07"].contains(error.serverInfo?[.sqlState] ?? "") {
+            // Another client created the table at the same moment.
+        } catch {
+            try? await c.close()
+            throw error
+        }
+        connection = c
+        return c
+    }
+
+    private func drop(_ c: PostgresConnection) async {
+        try? await c.close()
+        if connection === c { connection = nil }
+    }
+
+    /// How a transaction ended.
+    enum TxnOutcome: Sendable {
+        /// Committed; the value read by each micro-operation (nil for writes).
+        case committed([JSONValue?])
+        /// The server answered with an error: rolled back.
+        case refused(String, keepConnection: Bool)
+        /// The connection failed.
+        case lost(String)
+        case timedOut
+    }
+
+    /// Runs the transaction; never throws.
+    static func transact(
+        _ ops: [MicroOp], on conn: PostgresConnection, tables: PostgresTables, isolation: String, gate: CommitGate, logger: Logger
+    ) async -> TxnOutcome {
+        var reads: [JSONValue?] = []
+        do {
+            try await conn.query(PostgresQuery(unsafeSQL: "BEGIN ISOLATION LEVEL \(isolation)"), logger: logger)
+            for op in ops {
+                if op.fn == "r" {
+                    var binds = PostgresBindings()
+                    binds.append(op.key)
+                    let rows = try await conn.query(PostgresQuery(unsafeSQL: tables.readSQL, binds: binds), logger: logger)
+                    if tables.lists {
+                        var text: String?
+                        for try await v in rows.decode(String?.self) { text = v }
+                        guard let list = PostgresTables.list(text) else {
+                            _ = try? await conn.query("ROLLBACK", logger: logger)
+                            return .refused("key \(op.key) holds \(text ?? "") , not a list of integers", keepConnection: true)
+                        }
+                        reads.append(list)
+                    } else {
+                        var value: Int64?
+                        for try await v in rows.decode(Int64?.self) { value = v }
+                        reads.append(value.map { .int($0) } ?? .null)
+                    }
+                } else {
+                    var binds = PostgresBindings()
+                    binds.append(op.key)
+                    if tables.lists { binds.append(String(op.value ?? 0)) } else { binds.append(op.value ?? 0) }
+                    try await conn.query(PostgresQuery(unsafeSQL: tables.writeSQL, binds: binds), logger: logger)
+                    reads.append(nil)
+                }
+            }
+            guard gate.beginCommit() else { return .timedOut }
+            try await conn.query("COMMIT", logger: logger)
+            return .committed(reads)
+        } catch let error as PSQLError where error.code == .server {
+            let state = error.serverInfo?[.sqlState] ?? "?"
+            let message = error.serverInfo?[.message] ?? "error"
+            if !gate.commitSent { _ = try? await conn.query("ROLLBACK", logger: logger) }
+            return .refused("\(state): \(message)", keepConnection: true)
+        } catch {
+            return .lost(describe(error))
+        }
+    }
+
+    /// A short description of a driver error.
+    static func describe(_ error: any Error) -> String {
+        if let e = error as? PSQLError {
+            if let info = e.serverInfo { return "\(info[.sqlState] ?? "?"): \(info[.message] ?? "error")" }
+            return "\(e.code)" + (e.underlying.map { ": \($0)" } ?? "")
+        }
+        return "\(error)"
+    }
+}
+
+/// Whether `COMMIT` was sent, and whether the request gave up first, decided under one lock so
+/// that a transaction abandoned at its timeout never sends `COMMIT` afterwards.
+final class CommitGate: Sendable {
+    private let state = Mutex<(abandoned: Bool, committing: Bool)>((false, false))
+
+    /// Marks `COMMIT` as sent; false (send nothing) when the request was abandoned.
+    func beginCommit() -> Bool {
+        state.withLock { s in
+            if s.abandoned { return false }
+            s.committing = true
+            return true
+        }
+    }
+
+    /// Abandons the request; returns whether `COMMIT` had been sent.
+    func abandon() -> Bool {
+        state.withLock { s in
+            s.abandoned = true
+            return s.committing
+        }
+    }
+
+    /// Whether `COMMIT` was sent.
+    var commitSent: Bool { state.withLock { $0.committing } }
+}
