@@ -30,7 +30,7 @@ public struct PostgresScripts: Sendable {
         """
         bin=\(q(config.serverBinary)); pidfile=\(q(layout.pidFile)); log=\(q(layout.log))
         is_ours() { [ -n "$1" ] && [ "$(readlink "/proc/$1/exe" 2>/dev/null)" = "$bin" ]; }
-        group_alive() { kill -0 -- "-$1" 2>/dev/null; }
+        group_alive() { kill -0 "-$1" 2>/dev/null; }
         listeners() { awk -v p="$(printf ':%04X' "$1")" '$4 == "0A" && substr($2, length($2) - 4) == p { print $10 }' /proc/net/tcp /proc/net/tcp6 2>/dev/null; }
         owns_port() {
           inodes=$(listeners "$2"); [ -n "$inodes" ] || return 1
@@ -105,7 +105,7 @@ public struct PostgresScripts: Sendable {
     var killBody: String {
         """
         if is_ours "$pid"; then
-          kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" || true
+          kill -KILL "-$pid" 2>/dev/null || kill -KILL "$pid" || true
           i=0
           while group_alive "$pid" && [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); done
           if group_alive "$pid"; then fail "postgres (process group $pid) still runs 5 s after SIGKILL" 5; fi
@@ -123,7 +123,7 @@ public struct PostgresScripts: Sendable {
     public func signal(pause: Bool) -> String {
         prelude + """
             if ! is_ours "$pid"; then echo "not running"; exit 0; fi
-            kill -\(pause ? "STOP" : "CONT") -- "-$pid"
+            kill -\(pause ? "STOP" : "CONT") "-$pid"
             echo "\(pause ? "paused" : "resumed") $pid"
 
             """
