@@ -61,6 +61,12 @@ public struct PostgresScripts: Sendable {
             """
     }
 
+    /// A log on a node that runs no server, saying where the server is (so every node has a log
+    /// to download).
+    public func placeholderLog(primary: String) -> String {
+        "mkdir -p \(q(layout.root)) && echo \(q("schism: no PostgreSQL server on this node; the primary runs on \(primary)")) > \(q(layout.log))\n"
+    }
+
     /// The server's command line (without the user switch).
     public var argv: [String] {
         [

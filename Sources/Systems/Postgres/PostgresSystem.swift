@@ -54,6 +54,10 @@ public struct PostgresSystem: KillableSystem, PausableSystem {
         guard let primary = PostgresConfig.primary(of: cluster.nodes) else {
             throw SystemError(node: "controller", message: "no nodes to run PostgreSQL on")
         }
+        try await cluster.forEachNode { node throws(SystemError) in
+            guard node.name != primary.name else { return }
+            try await run(scripts(node).placeholderLog(primary: primary.name), on: node, in: cluster, doing: "writing the log")
+        }
         try await run(scripts(primary).initialize(), on: primary, in: cluster, doing: "creating the database cluster (initdb)")
         let pid = try await run(scripts(primary).start(), on: primary, in: cluster, doing: "starting postgres")
             .trimmingCharacters(in: .whitespacesAndNewlines)
