@@ -73,6 +73,9 @@ public struct PostgresScripts: Sendable {
             config.serverBinary, "-D", layout.data, "-c", "listen_addresses=*", "-c", "port=\(config.port)",
             "-c", "unix_socket_directories=\(layout.socketDir)", "-c", "max_connections=200",
             "-c", "logging_collector=off",
+            // Deadlocks between transactions found in 100 ms (not 1 s, a usual client timeout), and
+            // a backend waiting on a lock notices that its client gave up.
+            "-c", "deadlock_timeout=100ms", "-c", "client_connection_check_interval=250ms",
         ]
     }
 
