@@ -2,7 +2,9 @@ import Basics
 import Cluster
 import ClusterTestKit
 import Etcd
+import Faults
 import Foundation
+import Plugins
 import Runner
 import Testing
 
@@ -14,7 +16,7 @@ import Testing
     .localCluster(ClusterSpec(name: "etcdtxn", netIndex: 185, nodeCount: 3)))
 struct EtcdAppendClusterTests {
     @Test func listAppendUnderPartitionsAndKills() async throws {
-        let plan = try TxnRunFixture.plan("""
+        var plan = try TxnRunFixture.plan("""
             name: etcd-append
             db: {system: etcd}
             client: {timeout: 1s}
@@ -23,7 +25,15 @@ struct EtcdAppendClusterTests {
             rate: 150
             time-limit: 14
             nemesis: {faults: [partition, kill], interval: 2.5, recovery: 2}
-            """, seed: 5)
+            """)
+        // A seed whose schedule has both a partition and a kill.
+        let faults = BuiltIn.registry.faults
+        let seed = try #require((1..<5_000).lazy.map(UInt64.init).first { seed in
+            let kinds = Set(NemesisSchedule(seed: seed, kinds: plan.faultKinds, intervalSeconds: plan.nemesisIntervalSeconds,
+                                            durationSeconds: plan.timeLimitSeconds).starts.map { faults.familyName(ofKind: $0.kind) })
+            return kinds.isSuperset(of: ["partition", "kill"])
+        })
+        plan.seed = seed
         let (outcome, _) = try await TxnRunFixture.run(plan)
         let folder = try #require(outcome.folder, "\(outcome)")
         let ops = try TxnRunFixture.operations(folder.history)
@@ -33,8 +43,8 @@ struct EtcdAppendClusterTests {
         let longest = ops.filter { $0["type"] == "ok" }.flatMap { $0["value"]?.arrayValue ?? [] }
             .compactMap { $0.arrayValue?[2].arrayValue?.count }.max() ?? 0
         #expect(longest >= 3)
-        let faults = try String(contentsOfFile: folder.faults, encoding: .utf8)
-        #expect(faults.contains("start-partition") || faults.contains("start-kill"), "no fault ran")
+        let journal = try String(contentsOfFile: folder.faults, encoding: .utf8)
+        #expect(journal.contains("start-partition") && journal.contains("start-kill"), "not both faults ran")
         if TxnRunFixture.hasListAppendChecker {
             #expect(outcome.verdict == .valid, "\(outcome)")
         }
