@@ -8,6 +8,12 @@ public struct MicroOp: Sendable, Hashable {
     /// The value written (nil for reads).
     public var value: Int64?
 
+    public init(fn: String, key: Int64, value: Int64?) {
+        self.fn = fn
+        self.key = key
+        self.value = value
+    }
+
     /// Reads a `txn` request's value; a message saying what is wrong otherwise.
     public static func parse(_ value: JSONValue) -> Result<[MicroOp], TxnRefusal> {
         guard let items = value.arrayValue else { return .failure(TxnRefusal("txn value is not a list of micro-operations")) }
