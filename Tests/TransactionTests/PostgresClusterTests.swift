@@ -3,6 +3,7 @@ import Cluster
 import ClusterTestKit
 import Control
 import Foundation
+import Histories
 import Postgres
 import Runner
 import Systems
@@ -61,7 +62,7 @@ struct PostgresClusterTests {
         }
     }
 
-    @Test func killPauseAndRestartByPID() async throws {
+    @Test func lifecycleByPIDAndClients() async throws {
         let nodes = try LocalClusterTrait.nodes()
         let cluster = TestCluster(nodes: nodes.nodes, remotes: RemoteSet(nodesFile: nodes))
         let system = PostgresSystem()
@@ -80,6 +81,25 @@ struct PostgresClusterTests {
         let second = try await system.status(primary, in: cluster)
         #expect(second.hasPrefix("running ") && second != first)
         try await system.kill(cluster.nodes[2], in: cluster)
+        // Clients on any node talk to the primary; a transaction reads its own appends and writes.
+        for kind in ["list-append", "rw-register"] {
+            let options = ClientOptions(timeoutSeconds: 2, keyPrefix: "direct/", workloadKind: kind, nodes: cluster.nodes)
+            let client = try PostgresClientFactory(config: system.config).makeClient(node: cluster.nodes[2], options: options)
+            let write = kind == "list-append" ? "append" : "w"
+            let first = await client.invoke(ClientRequest(f: "txn", key: nil, value: [[.string(write), 1, 1], ["r", 1, .null], ["r", 2, .null]]))
+            let second = await client.invoke(ClientRequest(f: "txn", key: nil, value: [[.string(write), 1, 2], ["r", 1, .null]]))
+            await client.close()
+            #expect(first.type == .ok && second.type == .ok, "\(first.error ?? "") \(second.error ?? "")")
+            if kind == "list-append" {
+                #expect(first.value == [["append", 1, 1], ["r", 1, [1]], ["r", 2, []]])
+                #expect(second.value == [["append", 1, 2], ["r", 1, [1, 2]]])
+            } else {
+                #expect(first.value == [["w", 1, 1], ["r", 1, 1], ["r", 2, .null]])
+                #expect(second.value == [["w", 1, 2], ["r", 1, 2]])
+            }
+            let refused = await client.invoke(ClientRequest(f: "read", key: "k1", value: .null))
+            #expect(refused.type == .fail)
+        }
         try await system.teardown(cluster)
         #expect(try await system.status(primary, in: cluster) == "stopped")
     }

@@ -106,8 +106,9 @@ public actor PostgresClient: Client {
         connection = nil
         var configuration = PostgresConnection.Configuration(
             host: primary.host, port: config.port, username: "postgres", password: nil, database: "postgres", tls: .disable)
-        let left = max(0.05, Double((deadline - ContinuousClock.now).components.attoseconds) / 1e18 + Double((deadline - ContinuousClock.now).components.seconds))
-        configuration.options.connectTimeout = .milliseconds(Int64(min(left, timeoutSeconds) * 1000))
+        let left = ContinuousClock.now.duration(to: deadline)
+        let leftMilliseconds = left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000
+        configuration.options.connectTimeout = .milliseconds(max(50, leftMilliseconds))
         nextID += 1
         let c = try await PostgresConnection.connect(configuration: configuration, id: nextID, logger: logger)
         do {

@@ -24,7 +24,7 @@ public struct PostgresScripts: Sendable {
 
     private func q(_ s: String) -> String { ShellQuote.quote(s) }
 
-    /// Shell functions shared by every script: `is_ours PID`, `group_alive PID`, `owns_port PID
+    /// Shell functions shared by every script (they use `i`, so loops use `n`): `is_ours PID`, `group_alive PID`, `owns_port PID
     /// PORT`, `fail MESSAGE [STATUS]`; and `pid` from the pidfile.
     var prelude: String {
         """
@@ -79,7 +79,8 @@ public struct PostgresScripts: Sendable {
         ]
     }
 
-    /// Starts the server as a daemon unless ours already runs; prints its PID once it listens.
+    /// Starts the server as a daemon unless ours already runs; prints its PID once it listens
+    /// and accepts connections (`pg_isready`: crash recovery after a kill is over).
     ///
     /// The daemon is `setsid sh -c 'echo $$ >pidfile; exec setpriv … postgres …'`, so the pidfile
     /// holds the postmaster's own PID, which also names its process group.
@@ -94,14 +95,14 @@ public struct PostgresScripts: Sendable {
         s += "setsid sh -c 'echo $$ > \"$0\"; exec \"$@\"' \"$pidfile\" \(command.joined(separator: " "))"
         s += " >> \"$log\" 2>&1 < /dev/null &\n"
         s += """
-            i=0
-            while [ $i -lt 600 ]; do
+            n=0
+            while [ $n -lt 600 ]; do
               pid=$(cat "$pidfile" 2>/dev/null || true)
-              if is_ours "$pid" && owns_port "$pid" \(config.port); then echo "$pid"; exit 0; fi
+              if is_ours "$pid" && owns_port "$pid" \(config.port) && \(q(config.binDir + "/pg_isready")) -q -U postgres -h \(q(layout.socketDir)) -p \(config.port); then echo "$pid"; exit 0; fi
               if [ -n "$pid" ] && ! kill -0 "$pid" 2>/dev/null; then fail "postgres exited right after starting (pid $pid)" 4; fi
-              sleep 0.05; i=$((i+1))
+              sleep 0.05; n=$((n+1))
             done
-            fail "postgres did not listen on port \(config.port) within 30 s (pidfile: '$pid')" 4
+            fail "postgres did not accept connections on port \(config.port) within 30 s (pidfile: '$pid')" 4
 
             """
         return s
@@ -115,8 +116,8 @@ public struct PostgresScripts: Sendable {
         """
         if is_ours "$pid"; then
           kill -KILL "-$pid" 2>/dev/null || kill -KILL "$pid" || true
-          i=0
-          while group_alive "$pid" && [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); done
+          n=0
+          while group_alive "$pid" && [ $n -lt 100 ]; do sleep 0.05; n=$((n+1)); done
           if group_alive "$pid"; then fail "postgres (process group $pid) still runs 5 s after SIGKILL" 5; fi
           echo "killed $pid"
         else
