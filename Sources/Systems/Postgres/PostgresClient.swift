@@ -60,21 +60,14 @@ public actor PostgresClient: Client {
         let sql = tables
         let isolation = config.isolationSQL
         let logger = self.logger
-        let outcome: TxnOutcome = await withTaskGroup(of: TxnOutcome?.self) { group in
-            group.addTask { await Self.transact(ops, on: conn, tables: sql, isolation: isolation, gate: gate, logger: logger) }
-            group.addTask {
-                try? await Task.sleep(until: deadline, clock: .continuous)
-                return Task.isCancelled ? nil : .timedOut
-            }
-            var first: TxnOutcome = .timedOut
-            if let next = await group.next(), let r = next { first = r }
-            if case .timedOut = first {
-                // Stop the transaction: once the connection is gone it cannot commit.
-                _ = gate.abandon()
-                try? await conn.close()
-            }
-            group.cancelAll()
-            return first
+        let work = Task { await Self.transact(ops, on: conn, tables: sql, isolation: isolation, gate: gate, logger: logger) }
+        let outcome = await Self.first(of: work, orNilAt: deadline) ?? .timedOut
+        if case .timedOut = outcome {
+            // Stop the transaction: once the connection is gone it cannot commit. The task is not
+            // awaited: a query on a dying connection may never complete.
+            _ = gate.abandon()
+            work.cancel()
+            _ = try? await Self.within(ContinuousClock.now + .seconds(1)) { try await conn.close() }
         }
         switch outcome {
         case .committed(let reads):
@@ -100,7 +93,9 @@ public actor PostgresClient: Client {
         connection = nil
     }
 
-    /// The open connection, or a new one (its table created) within the deadline.
+    /// The open connection, or a new one (its table created) within the deadline: a paused
+    /// server accepts the TCP connection but never answers the start-up, so the whole of it is
+    /// raced against the deadline (cancelling the connect closes its channel).
     private func connected(until deadline: ContinuousClock.Instant) async throws -> PostgresConnection {
         if let c = connection, !c.isClosed { return c }
         connection = nil
@@ -110,17 +105,63 @@ public actor PostgresClient: Client {
         let leftMilliseconds = left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000
         configuration.options.connectTimeout = .milliseconds(max(50, leftMilliseconds))
         nextID += 1
-        let c = try await PostgresConnection.connect(configuration: configuration, id: nextID, logger: logger)
-        do {
-            try await c.query(PostgresQuery(unsafeSQL: tables.createSQL), logger: logger)
-        } catch let error as PSQLError where ["23505", "42P07"].contains(error.serverInfo?[.sqlState] ?? "") {
-            // Another client created the table at the same moment.
-        } catch {
-            try? await c.close()
-            throw error
+        let id = nextID
+        let logger = self.logger
+        let createSQL = tables.createSQL
+        let settings = configuration
+        let c = try await Self.within(deadline) { () async throws -> PostgresConnection in
+            let c = try await PostgresConnection.connect(configuration: settings, id: id, logger: logger)
+            do {
+                try await c.query(PostgresQuery(unsafeSQL: createSQL), logger: logger)
+            } catch let error as PSQLError where ["23505", "42P07"].contains(error.serverInfo?[.sqlState] ?? "") {
+                // Another client created the table at the same moment.
+            } catch {
+                try? await c.close()
+                throw error
+            }
+            return c
         }
         connection = c
         return c
+    }
+
+    /// `body`'s result, unless `deadline` comes first: then ``ConnectTimeout`` (and `body`'s task
+    /// is cancelled, and awaited).
+    static func within<T: Sendable>(
+        _ deadline: ContinuousClock.Instant, _ body: @escaping @Sendable () async throws -> T
+    ) async throws -> T {
+        try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask { try await body() }
+            group.addTask {
+                try await Task.sleep(until: deadline, clock: .continuous)
+                return nil
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next(), let value = first else { throw ConnectTimeout() }
+            return value
+        }
+    }
+
+    /// `task`'s value, or nil once `deadline` passes first (the task then keeps running, not
+    /// awaited).
+    static func first<T: Sendable>(of task: Task<T, Never>, orNilAt deadline: ContinuousClock.Instant) async -> T? {
+        await withCheckedContinuation { (continuation: CheckedContinuation<T?, Never>) in
+            let once = Once(continuation)
+            let timer = Task {
+                try? await Task.sleep(until: deadline, clock: .continuous)
+                once.resume(nil)
+            }
+            Task {
+                let value = await task.value
+                timer.cancel()
+                once.resume(value)
+            }
+        }
+    }
+
+    /// Connecting (TCP, start-up, the table) took until the request's deadline.
+    struct ConnectTimeout: Error, CustomStringConvertible {
+        var description: String { "no answer before the request's deadline (server paused or unreachable?)" }
     }
 
     private func drop(_ c: PostgresConnection) async {
@@ -178,8 +219,10 @@ public actor PostgresClient: Client {
         } catch let error as PSQLError where error.code == .server {
             let state = error.serverInfo?[.sqlState] ?? "?"
             let message = error.serverInfo?[.message] ?? "error"
-            if !gate.commitSent { _ = try? await conn.query("ROLLBACK", logger: logger) }
-            return .refused("\(state): \(message)", keepConnection: true)
+            // An ERROR leaves the session usable once rolled back; FATAL or PANIC end it.
+            let usable = error.serverInfo?[.severity] == "ERROR" && !conn.isClosed
+            if usable, !gate.commitSent { _ = try? await conn.query("ROLLBACK", logger: logger) }
+            return .refused("\(state): \(message)", keepConnection: usable)
         } catch {
             return .lost(describe(error))
         }
@@ -192,6 +235,24 @@ public actor PostgresClient: Client {
             return "\(e.code)" + (e.underlying.map { ": \($0)" } ?? "")
         }
         return "\(error)"
+    }
+}
+
+/// A continuation resumed once, by whichever of several tasks comes first.
+final class Once<T: Sendable>: Sendable {
+    private let continuation: Mutex<CheckedContinuation<T, Never>?>
+
+    init(_ c: CheckedContinuation<T, Never>) {
+        continuation = Mutex(c)
+    }
+
+    /// Resumes the continuation with `value` unless it was resumed before.
+    func resume(_ value: T) {
+        let c = continuation.withLock { c -> CheckedContinuation<T, Never>? in
+            defer { c = nil }
+            return c
+        }
+        c?.resume(returning: value)
     }
 }
 
