@@ -13,7 +13,8 @@ import Systems
 /// | outcome | type |
 /// |---|---|
 /// | committed | `ok`, reads filled in |
-/// | an error answer (serialization failure 40001, deadlock 40P01, any other), also to `COMMIT` | `fail` (rolled back) |
+/// | an ERROR answer (serialization failure 40001, deadlock 40P01, any other), also to `COMMIT` | `fail` (rolled back) |
+/// | a FATAL answer (the session ended, e.g. 57P01 in a crash) to `COMMIT` | `info` (before `COMMIT`: `fail`) |
 /// | connect failed; connection lost or timed out before `COMMIT` was sent | `fail` (the server rolls back an open transaction whose client is gone) |
 /// | connection lost or timed out after `COMMIT` was sent | `info` |
 ///
@@ -221,6 +222,9 @@ public actor PostgresClient: Client {
             let message = error.serverInfo?[.message] ?? "error"
             // An ERROR leaves the session usable once rolled back; FATAL or PANIC end it.
             let usable = error.serverInfo?[.severity] == "ERROR" && !conn.isClosed
+            // A session ended (e.g. 57P01 when a crash takes the server down) while COMMIT was in
+            // flight may have committed first: unknown.
+            if gate.commitSent, error.serverInfo?[.severity] != "ERROR" { return .lost("\(state): \(message)") }
             if usable, !gate.commitSent { _ = try? await conn.query("ROLLBACK", logger: logger) }
             return .refused("\(state): \(message)", keepConnection: usable)
         } catch {
