@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // Shared basics every target may import: the JSON value, durations, the seeded random
@@ -68,12 +69,21 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
             path: "Sources/Systems/Redis"),
+        // PostgreSQL: a primary on the first node (Debian's postgresql, run as the postgres user),
+        // its transactional clients (list-append, rw-register) over postgres-nio, and its plug-in.
+        .target(
+            name: "Postgres",
+            dependencies: [
+                "Basics", "Config", "Control", "Histories", "Systems",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            path: "Sources/Systems/Postgres"),
         // Faults and their undo: partitions, kills, pauses, clock skew, packet loss; the fault journal.
         .target(name: "Faults", dependencies: ["Basics", "Control", "Systems", "Histories"]),
         // Workload kinds (one folder each: register, ...): YAML section, seeded generators, checkers.
         .target(name: "Workloads", dependencies: ["Basics", "Checkers", "Config", "Systems"]),
         // The built-in plug-ins: the one list of systems, workload kinds, checkers and fault families.
-        .target(name: "Plugins", dependencies: ["Checkers", "Etcd", "Redis", "Faults", "Runner", "Systems", "Workloads"]),
+        .target(name: "Plugins", dependencies: ["Checkers", "Etcd", "Redis", "Postgres", "Faults", "Runner", "Systems", "Workloads"]),
         // The test runner: test plans, workers, the recorder, the fault loop, the phases of a run.
         .target(name: "Runner", dependencies: ["Basics", "Config", "Workloads", "Histories", "Checkers", "SyntheticHistories", "Report", "Results", "Control", "Cluster", "Systems", "Faults", "Yams"]),
         // The command-line interface: the only target that parses arguments.
@@ -115,6 +125,8 @@ let package = Package(
                 "Faults",
                 .product(name: "NIOCore", package: "swift-nio"),
             ]),
+            name: "TransactionTests",
+            dependencies: ["Basics", "Config", "Systems", "Postgres", "Etcd", "Control", "Cluster", "Histories", "ClusterTestKit", "Plugins", "Runner", "Results", "Workloads", "Checkers"]),
         .testTarget(
             name: "EtcdTests", dependencies: ["Basics", "Config", "Systems", "Etcd", "Control", "Cluster", "Histories", "ClusterTestKit"]),
     ],

@@ -8,6 +8,7 @@ packages=(
   faketime libfaketime         # clock faults on the local cluster
   etcd-server etcd-client      # the default system under test
   redis-server redis-sentinel redis-tools  # Redis with replication and Sentinel
+  postgresql                   # the postgres system (its server runs as the postgres user)
   chromium                     # browser tests of the HTML report
 )
 missing=()

@@ -1,7 +1,8 @@
 import Checkers
 import Etcd
-import Redis
 import Faults
+import Postgres
+import Redis
 import Runner
 import Systems
 import Workloads
@@ -16,9 +17,12 @@ public enum BuiltIn {
             systems: [
                 EtcdPlugin(),
                 RedisPlugin(),
+                PostgresPlugin(),
             ],
             workloads: [
                 RegisterKind(),
+                ListAppendKind(),
+                RWRegisterKind(),
             ],
             checkers: [
                 LinearizabilityPlugin(),

@@ -83,7 +83,7 @@ struct RunPhases: Sendable {
         let workers = Workers(seed: run.seed, workload: plan.workload, rate: plan.rate, clock: clock)
         var clients: [any Client] = []
         var nodeNames: [String] = []
-        let options = ClientOptions(timeoutSeconds: plan.requestTimeoutSeconds, keyPrefix: keyPrefix)
+        let options = ClientOptions(timeoutSeconds: plan.requestTimeoutSeconds, keyPrefix: keyPrefix, workloadKind: plan.workload.kind, nodes: cluster.nodes)
         for w in 0..<plan.concurrency {
             let node = cluster.nodes[w % cluster.nodes.count]
             do {

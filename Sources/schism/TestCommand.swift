@@ -43,6 +43,9 @@ struct TestCommand: AsyncParsableCommand {
     @Option(help: "Client reads, for systems whose client offers a choice (sets db.reads; etcd: linearizable or serializable).")
     var reads: String?
 
+    @Option(help: "Transaction isolation level, for systems that offer one (sets db.isolation; postgres: read-committed, repeatable-read or serializable).")
+    var isolation: String?
+
     @Option(help: "The seed of operations and faults (default: random, printed and stored).")
     var seed: String?
 
@@ -80,6 +83,7 @@ struct TestCommand: AsyncParsableCommand {
         if let concurrency { out.append(.init("concurrency", String(concurrency), flag: "--concurrency")) }
         if let rate { out.append(.init("rate", rate, flag: "--rate")) }
         if let reads { out.append(.init("db.reads", reads, flag: "--reads")) }
+        if let isolation { out.append(.init("db.isolation", isolation, flag: "--isolation")) }
         if let seed { out.append(.init("seed", String(seed), flag: "--seed")) }
         return out
     }

@@ -16,7 +16,7 @@ struct EtcdPluginTests {
     @Test("defaults: Debian's binary, linearizable reads, no notes; settings for test.json")
     func defaults() async throws {
         let plugin = EtcdPlugin()
-        #expect(plugin.name == "etcd" && plugin.workloadKinds == ["register"])
+        #expect(plugin.name == "etcd" && plugin.workloadKinds == ["register", "list-append", "rw-register"])
         let configured = try plugin.configure(try db("db:\n  system: etcd\n"))
         let system = try #require(configured.system as? EtcdSystem)
         #expect(system.config.binaryPath == EtcdConfig.debianBinaryPath)

@@ -68,10 +68,18 @@ public struct ClientOptions: Sendable, Hashable {
     /// Put before every key the client sends to the system, so that runs against a shared,
     /// long-lived system never read each other's data. The history keeps the short key.
     public var keyPrefix: String
+    /// The workload kind the clients run (e.g. `list-append`), for clients whose storage
+    /// depends on it (a table per kind); empty when unknown.
+    public var workloadKind: String
+    /// Every node of the run, in order, for clients of a system with one primary (the first
+    /// node) that every client talks to; empty when unknown.
+    public var nodes: [NodeConfig]
 
-    public init(timeoutSeconds: Double, keyPrefix: String = "") {
+    public init(timeoutSeconds: Double, keyPrefix: String = "", workloadKind: String = "", nodes: [NodeConfig] = []) {
         self.timeoutSeconds = timeoutSeconds
         self.keyPrefix = keyPrefix
+        self.workloadKind = workloadKind
+        self.nodes = nodes
     }
 }
 

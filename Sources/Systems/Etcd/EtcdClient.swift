@@ -32,6 +32,9 @@ public struct EtcdClient: Client {
     public let keyPrefix: String
     /// Whether reads are serializable (served from the member's local state, may be stale).
     public let serializableReads: Bool
+    /// Whether a transaction's read of an absent key gives `[]` (list-append) rather than `null`
+    /// (rw-register).
+    public let listReads: Bool
     let http: HTTPClient
 
     /// Largest response body read (a range of one key is tiny).
@@ -40,8 +43,9 @@ public struct EtcdClient: Client {
     /// A client for the member at `baseURL` (`http://host:port`) on `http`.
     public init(
         node: NodeConfig, http: HTTPClient, baseURL: String, timeoutSeconds: Double, keyPrefix: String = "",
-        serializableReads: Bool = false
+        serializableReads: Bool = false, listReads: Bool = true
     ) {
+        self.listReads = listReads
         self.node = node
         self.http = http
         self.baseURL = baseURL
@@ -50,8 +54,9 @@ public struct EtcdClient: Client {
         self.serializableReads = serializableReads
     }
 
-    /// Performs `read`, `write` or `cas`; never throws (errors become `fail` or `info`).
+    /// Performs `read`, `write`, `cas` or `txn` (``transact(_:)``); never throws (errors become `fail` or `info`).
     public func invoke(_ request: ClientRequest) async -> ClientResponse {
+        if request.f == "txn" { return await transact(request) }
         let gateway: (path: String, body: String)
         switch gatewayRequest(request) {
         case .success(let r): gateway = r
@@ -136,12 +141,12 @@ public struct EtcdClient: Client {
     }
 
     /// POSTs a JSON body and reads the whole answer, all within the request's deadline.
-    private func post(_ path: String, body: String) async -> EtcdOutcome.Result {
+    func post(_ path: String, body: String, deadline given: NIODeadline? = nil) async -> EtcdOutcome.Result {
         var request = HTTPClientRequest(url: baseURL + path)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
         request.body = .bytes(ByteBuffer(string: body))
-        let deadline = NIODeadline.now() + .nanoseconds(Int64(timeoutSeconds * 1e9))
+        let deadline = given ?? NIODeadline.now() + .nanoseconds(Int64(timeoutSeconds * 1e9))
         do {
             let response = try await http.execute(request, deadline: deadline)
             let bytes = try await response.body.collect(upTo: Self.maxBodyBytes)

@@ -39,7 +39,8 @@ public final class EtcdClientFactory: ClientFactory {
         }
         return EtcdClient(
             node: node, http: sharedHTTPClient(), baseURL: config.clientURL(node), timeoutSeconds: timeoutSeconds,
-            keyPrefix: options.keyPrefix, serializableReads: config.serializableReads)
+            keyPrefix: options.keyPrefix, serializableReads: config.serializableReads,
+            listReads: options.workloadKind != "rw-register")
     }
 
     /// Closes every connection; clients made before fail afterwards (as never sent), and a

@@ -22,8 +22,9 @@ public struct EtcdPlugin: SystemPlugin {
 
     public var summary: String { "etcd 3.x (Debian's etcd-server), a register over its v3 JSON gateway" }
 
-    /// Its client reads, writes and compares-and-sets single keys.
-    public var workloadKinds: Set<String> { ["register"] }
+    /// Its client reads, writes and compares-and-sets single keys, and runs transactions
+    /// (``EtcdClient/transact(_:)``).
+    public var workloadKinds: Set<String> { ["register", "list-append", "rw-register"] }
 
     /// Reads `binary` and `reads`; refuses unknown fields and a missing or non-executable binary.
     public func configure(_ db: ConfigSection) throws(ConfigError) -> ConfiguredSystem {

@@ -12,6 +12,8 @@ public final class KeyAllocator: Sendable {
         var nextKey = 0
         /// Each group's current key and the operations it has had.
         var groups: [Int: (key: Int, used: Int)] = [:]
+        /// The rotating pool of transactional workloads, made by the first claim.
+        var pool: RotatingPool?
     }
 
     private let state = Mutex(State())
@@ -53,6 +55,77 @@ public final class KeyAllocator: Sendable {
     }
 
     static func name(_ n: Int) -> String { "k\(n)" }
+
+    /// The number of a key named by ``keys`` (`k12` → 12), nil for another name.
+    public static func number(_ name: String) -> Int? {
+        name.hasPrefix("k") ? Int(name.dropFirst()) : nil
+    }
+
+    /// Claims the keys and written values of one transaction from the rotating pool shared by
+    /// every worker (Jepsen's list-append generator), atomically.
+    ///
+    /// The pool holds `activeKeys` keys; `uses[i]` picks slot `slot` of it (taken modulo
+    /// `activeKeys`) and, when `write` is set, the next value of that key: 1, 2, 3, ... per key,
+    /// so values are unique per key across all workers. A key that has had `maxWritesPerKey`
+    /// writes is retired after this transaction and its slot gets a fresh key (numbered as
+    /// ``keys`` numbers them). The pool's settings are fixed by the first claim.
+    public func claim(_ uses: [KeyUse], activeKeys: Int, maxWritesPerKey: Int) -> [KeyClaim] {
+        state.withLock { s in
+            if s.pool == nil {
+                let count = max(1, activeKeys)
+                s.pool = RotatingPool(active: Array(s.nextKey..<(s.nextKey + count)), maxWrites: max(1, maxWritesPerKey))
+                s.nextKey += count
+            }
+            guard var pool = s.pool else { return [] }
+            let claims = pool.claim(uses, nextKey: &s.nextKey)
+            s.pool = pool
+            return claims
+        }
+    }
+}
+
+/// One micro-operation's use of the rotating pool: which slot, and whether it writes.
+public struct KeyUse: Sendable, Hashable {
+    /// The slot of the active keys (taken modulo their count).
+    public var slot: Int
+    /// Whether the micro-operation writes (and so needs a fresh value).
+    public var write: Bool
+
+    public init(slot: Int, write: Bool) {
+        self.slot = slot
+        self.write = write
+    }
+}
+
+/// The key (and, for a write, the value) a ``KeyUse`` got.
+public struct KeyClaim: Sendable, Hashable {
+    public var key: Int
+    /// The value to write, unique for this key in the run; nil for a read.
+    public var value: Int?
+}
+
+/// The active keys of a rotating pool and the writes each key has had.
+struct RotatingPool {
+    var active: [Int]
+    let maxWrites: Int
+    var writes: [Int: Int] = [:]
+
+    mutating func claim(_ uses: [KeyUse], nextKey: inout Int) -> [KeyClaim] {
+        let claims = uses.map { use -> KeyClaim in
+            let key = active[((use.slot % active.count) + active.count) % active.count]
+            guard use.write else { return KeyClaim(key: key, value: nil) }
+            let value = (writes[key] ?? 0) + 1
+            writes[key] = value
+            return KeyClaim(key: key, value: value)
+        }
+        // Retire keys that had their writes, after the transaction (its uses stay on one key each).
+        for i in active.indices where (writes[active[i]] ?? 0) >= maxWrites {
+            writes[active[i]] = nil
+            active[i] = nextKey
+            nextKey += 1
+        }
+        return claims
+    }
 }
 
 /// One worker's view of the run's keys: what a generator asks for its next key.
@@ -62,4 +135,10 @@ public struct WorkerKeys: Sendable {
 
     /// The key for this worker's next operation.
     public func next() -> String { allocator.next(worker: worker) }
+
+    /// Claims the keys and values of one transaction from the run's rotating pool
+    /// (``KeyAllocator/claim(_:activeKeys:maxWritesPerKey:)``).
+    public func claim(_ uses: [KeyUse], activeKeys: Int, maxWritesPerKey: Int) -> [KeyClaim] {
+        allocator.claim(uses, activeKeys: activeKeys, maxWritesPerKey: maxWritesPerKey)
+    }
 }
