@@ -125,6 +125,7 @@ let package = Package(
                 "Faults",
                 .product(name: "NIOCore", package: "swift-nio"),
             ]),
+        .testTarget(
             name: "TransactionTests",
             dependencies: ["Basics", "Config", "Systems", "Postgres", "Etcd", "Control", "Cluster", "Histories", "ClusterTestKit", "Plugins", "Runner", "Results", "Workloads", "Checkers"]),
         .testTarget(
