@@ -8,6 +8,7 @@ packages=(
   faketime libfaketime         # clock faults on the local cluster
   etcd-server etcd-client      # the default system under test
   chromium                     # browser tests of the HTML report
+  python3                      # the bring-your-own example server and client (Workloads/examples)
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -1,3 +1,4 @@
+import BringYourOwn
 import Checkers
 import Etcd
 import Faults
@@ -14,6 +15,7 @@ public enum BuiltIn {
         PluginRegistry(
             systems: [
                 EtcdPlugin(),
+                BinaryPlugin(),
             ],
             workloads: [
                 RegisterKind(),

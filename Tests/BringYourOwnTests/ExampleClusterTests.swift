@@ -1,0 +1,96 @@
+import BringYourOwn
+import Cluster
+import ClusterTestKit
+import Control
+import Foundation
+import Plugins
+import Results
+import Runner
+import Systems
+import Testing
+
+/// The example system on a real 3-node local cluster: unsafe is caught under partitions, safe
+/// passes the same seed and faults, and a server that never gets ready leaves nothing running.
+@Suite(
+    .serialized, .enabled(if: LocalClusterTrait.isRoot, LocalClusterTrait.needsRoot),
+    .localCluster(ClusterSpec(name: "byotest", netIndex: 180, nodeCount: 3)))
+struct ExampleClusterTests {
+    /// A shipped workload, shortened: 12 s with a partition every 3 s.
+    static func plan(_ name: String, seed: UInt64 = 5) throws -> TestPlan {
+        var plan = try TestPlanParser(registry: BuiltIn.registry).read(
+            path: "Workloads/\(name).yml",
+            overrides: [
+                .init("time-limit", "12s", flag: "--time-limit"), .init("nemesis.interval", "3s", flag: "--interval"),
+                .init("nemesis.recovery", "1s", flag: "--recovery"),
+            ])
+        plan.seed = seed
+        return plan
+    }
+
+    static func cluster() throws -> TestCluster {
+        let nodes = try LocalClusterTrait.nodes()
+        return TestCluster(nodes: nodes.nodes, remotes: RemoteSet(nodesFile: nodes))
+    }
+
+    static func run(_ plan: TestPlan) async throws -> (TestRun.Outcome, TestCluster) {
+        let cluster = try cluster()
+        let run = TestRun(
+            plan: plan, seed: plan.seed ?? 1, cluster: cluster, registry: BuiltIn.registry,
+            resultsRoot: NSTemporaryDirectory() + "schism-byo-\(UUID().uuidString)")
+        return (await run.run(stop: StopSignal()) { _ in }, cluster)
+    }
+
+    /// Every node says `stopped` for the example server.
+    static func expectStopped(_ system: BinarySystem, _ cluster: TestCluster) async throws {
+        for node in cluster.nodes {
+            #expect(try await system.status(node, in: cluster) == "stopped", "\(node.name) still runs the server")
+        }
+    }
+
+    @Test func unsafeModeIsCaughtUnderPartitions() async throws {
+        let (outcome, cluster) = try await Self.run(try Self.plan("unsafe-kv"))
+        let folder = try #require(outcome.folder, "\(outcome)")
+        #expect(outcome.verdict == .invalid, "\(outcome)")
+        #expect(outcome.exitCode == 1)
+        let report = try String(contentsOfFile: folder.reportText, encoding: .utf8)
+        #expect(report.contains("is not linearizable"))
+        #expect(report.contains("but the register held"), "the report names the stale value")
+        #expect(FileManager.default.fileExists(atPath: folder.nodeFolder("n1") + "/example-kv.log"))
+        let system = try #require(try Self.plan("unsafe-kv").system.system as? BinarySystem)
+        try await Self.expectStopped(system, cluster)
+    }
+
+    @Test func safeModeIsValidUnderTheSameFaults() async throws {
+        let (outcome, cluster) = try await Self.run(try Self.plan("safe-kv"))
+        let folder = try #require(outcome.folder, "\(outcome)")
+        #expect(outcome.verdict == .valid, "\(outcome)")
+        let history = try String(contentsOfFile: folder.history, encoding: .utf8)
+        #expect(history.contains("\"type\":\"ok\""))
+        #expect(history.contains("\"f\":\"start-partition\"") || history.contains("partition"), "a partition happened")
+        let system = try #require(try Self.plan("safe-kv").system.system as? BinarySystem)
+        try await Self.expectStopped(system, cluster)
+    }
+
+    @Test func neverReadyNodeGivesItsLogTailAndLeavesNothingRunning() async throws {
+        let plan = try TestPlanParser(registry: BuiltIn.registry).parse("""
+            name: never-ready
+            db:
+              system: binary
+              name: sleeper
+              start: sh -c 'echo "sleeper on {node}: not listening today"; exec sleep 600'
+              port: 7001
+              ready: {tcp: 7001, timeout: 2s}
+              client: {protocol: http-kv}
+            """, file: "never.yml")
+        let system = try #require(plan.system.system as? BinarySystem)
+        let cluster = try Self.cluster()
+        let start = ContinuousClock.now
+        var caught: SystemError?
+        do { try await system.setup(cluster) } catch { caught = error }
+        let error = try #require(caught, "setup succeeded for a server that never listens")
+        #expect(ContinuousClock.now - start < .seconds(20))
+        #expect(error.description.contains("not ready within 2.0 s (waited for listening on port 7001)"), "\(error)")
+        #expect(error.description.contains("not listening today"), "the log tail: \(error)")
+        try await Self.expectStopped(system, cluster)
+    }
+}
