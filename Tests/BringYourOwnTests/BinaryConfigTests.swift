@@ -55,7 +55,7 @@ import Testing
     }
 
     @Test func badBracesAreRefused() {
-        #expect(refusal(Self.goodDB.replacingOccurrences(of: "{binary}", with: "{binary"))?.message.contains("unclosed") == true)
+        #expect(refusal(Self.goodDB.replacingOccurrences(of: "{addresses}", with: "{addresses"))?.message.contains("unclosed") == true)
         #expect(refusal(Self.goodDB.replacingOccurrences(of: "{binary}", with: "{Binary}"))?.message.contains("not a placeholder") == true)
     }
 

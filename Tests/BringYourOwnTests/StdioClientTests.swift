@@ -43,11 +43,12 @@ import Testing
     }
 
     @Test func killedHungClientIsGone() async throws {
-        let c = client(["sh", "-c", "read line; sleep 600"], deadline: 0.3)
-        let first = Task { await c.invoke(write(1)) }
-        try await Task.sleep(for: .milliseconds(100))
-        let pid = try #require(await c.pid)
-        #expect(await first.value.type == .info)
+        let pidFile = NSTemporaryDirectory() + "schism-stdio-\(UUID().uuidString).pid"
+        defer { try? FileManager.default.removeItem(atPath: pidFile) }
+        let c = client(["sh", "-c", "echo $$ > \(pidFile); read line; exec sleep 600"], deadline: 0.3)
+        #expect(await c.invoke(write(1)).type == .info)
+        let text = try String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        let pid = try #require(Int32(text))
         #expect(kill(pid, 0) != 0, "pid \(pid) still exists")
         await c.close()
     }
