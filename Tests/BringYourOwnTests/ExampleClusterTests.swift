@@ -77,7 +77,7 @@ struct ExampleClusterTests {
             db:
               system: binary
               name: sleeper
-              start: sh -c 'echo "sleeper on {node}: not listening today"; exec sleep 600'
+              start: [sh, -c, "echo sleeper on {node} is not listening today; exec sleep 600"]
               port: 7001
               ready: {tcp: 7001, timeout: 2s}
               client: {protocol: http-kv}
@@ -90,7 +90,7 @@ struct ExampleClusterTests {
         let error = try #require(caught, "setup succeeded for a server that never listens")
         #expect(ContinuousClock.now - start < .seconds(20))
         #expect(error.description.contains("not ready within 2.0 s (waited for listening on port 7001)"), "\(error)")
-        #expect(error.description.contains("not listening today"), "the log tail: \(error)")
+        #expect(error.description.contains("is not listening today"), "the log tail: \(error)")
         try await Self.expectStopped(system, cluster)
     }
 }

@@ -9,14 +9,15 @@ import Testing
 @Suite(.serialized) struct StdioClientTests {
     static let exampleClient = "Workloads/examples/kv_client.py"
 
-    func client(_ argv: [String], deadline: Double = 1) -> StdioClient {
-        StdioClient(argv: argv, node: "n1", deadlineSeconds: deadline, keyPrefix: "run/")
+    /// A client of `argv`; `startup`: more time for the request that starts it (Python's start).
+    func client(_ argv: [String], deadline: Double = 1, startup: Double = 0) -> StdioClient {
+        StdioClient(argv: argv, node: "n1", deadlineSeconds: deadline, startupSeconds: startup, keyPrefix: "run/")
     }
 
     func write(_ v: Int64) -> ClientRequest { ClientRequest(f: "write", key: "k", value: .int(v)) }
 
     @Test func exampleClientInMemory() async throws {
-        let c = client(["python3", Self.exampleClient, "--memory"])
+        let c = client(["python3", Self.exampleClient, "--memory"], startup: 5)
         #expect(await c.invoke(write(3)).type == .ok)
         let read = await c.invoke(ClientRequest(f: "read", key: "k", value: .null))
         #expect(read.type == .ok)
@@ -36,6 +37,10 @@ import Testing
         #expect(r.error?.contains("no answer within") == true, "\(r)")
         #expect(r.error?.contains("killed pid") == true)
         #expect(took < .seconds(2), "took \(took)")
+        let slow = client(["sleep", "600"], deadline: 0.2, startup: 0.3)
+        let first = await slow.invoke(write(1))
+        #expect(first.error?.contains("no answer within 0.5 s") == true, "the startup allowance counts: \(first)")
+        await slow.close()
         #expect(await c.pid == nil)
         _ = await c.invoke(write(2))
         #expect(await c.starts == 2, "a fresh program replaces the hung one")
@@ -86,7 +91,7 @@ import Testing
     @Test func requestsCarryTheIdAndPrefixedKey() async throws {
         // The program echoes the request back as the value of an ok answer.
         let echo = "import sys, json\nfor l in sys.stdin:\n r = json.loads(l)\n print(json.dumps({'id': r['id'], 'type': 'ok', 'value': r}), flush=True)"
-        let c = client(["python3", "-c", echo])
+        let c = client(["python3", "-c", echo], startup: 5)
         let r = await c.invoke(ClientRequest(f: "read", key: "k", value: .null))
         #expect(r.type == .ok)
         #expect(r.value == .object(["id": .int(1), "f": "read", "key": "run/k", "value": .null]))

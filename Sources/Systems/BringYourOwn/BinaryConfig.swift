@@ -79,7 +79,7 @@ public struct BinaryConfig: Sendable, Hashable {
     /// The client adapter workers use.
     public enum ClientChoice: Sendable, Hashable {
         /// A program on the controller, one process per worker, JSON lines on stdin/stdout.
-        case stdio(command: CommandTemplate, graceSeconds: Double)
+        case stdio(command: CommandTemplate, graceSeconds: Double, startupSeconds: Double)
         /// Schism's own client for the http-kv protocol on `port`.
         case httpKV(port: Int)
     }

@@ -98,12 +98,13 @@ public struct BinaryPlugin: SystemPlugin {
         if !packages.isEmpty { settings["packages"] = .array(packages.map { .string($0) }) }
         if let port { settings["port"] = .int(Int64(port)) }
         switch client {
-        case .stdio(let command, _): settings["client"] = .string("stdio: \(command.source)")
+        case .stdio(let command, _, _): settings["client"] = .string("stdio: \(command.source)")
         case .httpKV(let p): settings["client"] = .string("http-kv on port \(p)")
         }
         return ConfiguredSystem(system: BinarySystem(config: config), settings: settings) { [config] in
             switch config.client {
-            case .stdio(let command, let grace): return StdioClientFactory(command: command, graceSeconds: grace, port: config.port)
+            case .stdio(let command, let grace, let startup):
+                return StdioClientFactory(command: command, graceSeconds: grace, startupSeconds: startup, port: config.port)
             case .httpKV(let p): return HTTPKVClientFactory(port: p)
             }
         }
@@ -160,7 +161,7 @@ public struct BinaryPlugin: SystemPlugin {
         return (check ?? port.map { .tcp(port: $0) } ?? .running, timeout)
     }
 
-    /// `client: {protocol: stdio, command: ..., grace: 1s}` or `{protocol: http-kv, port: N}`.
+    /// `client: {protocol: stdio, command: ..., grace: 1s, startup: 5s}` or `{protocol: http-kv, port: N}`.
     static func client(_ field: ConfigField, port: Int?) throws(ConfigError) -> BinaryConfig.ClientChoice {
         let section = try field.section()
         let protocolField = section.field("protocol")
@@ -169,6 +170,7 @@ public struct BinaryPlugin: SystemPlugin {
         case "stdio":
             var command: CommandTemplate?
             var grace = 1.0
+            var startup = 5.0
             try section.forEach(skipping: ["protocol"]) { f throws(ConfigError) in
                 switch f.name {
                 case "command":
@@ -177,11 +179,12 @@ public struct BinaryPlugin: SystemPlugin {
                     try checkProgram(t, f)
                     command = t
                 case "grace": grace = try f.seconds(min: 0)
-                default: throw f.unknown(expected: ["protocol", "command", "grace"])
+                case "startup": startup = try f.seconds(min: 0)
+                default: throw f.unknown(expected: ["protocol", "command", "grace", "startup"])
                 }
             }
             guard let command else { throw field.fail("missing command: the client program, one process per worker") }
-            return .stdio(command: command, graceSeconds: grace)
+            return .stdio(command: command, graceSeconds: grace, startupSeconds: startup)
         default:
             var p = port
             try section.forEach(skipping: ["protocol"]) { f throws(ConfigError) in

@@ -26,6 +26,9 @@ public actor StdioClient: Client {
     public nonisolated let node: String
     /// Seconds Schism waits for an answer before killing the client.
     public nonisolated let deadlineSeconds: Double
+    /// Seconds added to the deadline of a request that had to start the program first
+    /// (interpreters can take a second to start on a loaded machine).
+    public nonisolated let startupSeconds: Double
     /// Put before every key sent to the program.
     public nonisolated let keyPrefix: String
     private nonisolated let executor: ThreadExecutor
@@ -43,10 +46,11 @@ public actor StdioClient: Client {
     public static let maxLineBytes = 1 << 20
 
     /// A client that runs `argv` for `node`, each request bounded by `deadlineSeconds`.
-    public init(argv: [String], node: String, deadlineSeconds: Double, keyPrefix: String = "") {
+    public init(argv: [String], node: String, deadlineSeconds: Double, startupSeconds: Double = 5, keyPrefix: String = "") {
         self.argv = argv
         self.node = node
         self.deadlineSeconds = deadlineSeconds
+        self.startupSeconds = startupSeconds
         self.keyPrefix = keyPrefix
         self.executor = ThreadExecutor(name: "schism-stdio-\(node)")
     }
@@ -60,7 +64,9 @@ public actor StdioClient: Client {
     /// Sends `request` and waits for its answer; never throws.
     public func invoke(_ request: ClientRequest) async -> ClientResponse {
         let unknown = OpType.info
+        var allowed = deadlineSeconds
         if process == nil {
+            allowed += startupSeconds
             do {
                 process = try PipedProcess.start(argv)
                 starts += 1
@@ -77,15 +83,15 @@ public actor StdioClient: Client {
         var line = ""
         JSONValue.object(requestObject(request, id: id)).write(to: &line)
         line += "\n"
-        let deadline = Date().addingTimeInterval(deadlineSeconds)
+        let deadline = Date().addingTimeInterval(allowed)
         switch writeAll(Array(line.utf8), to: p, until: deadline) {
         case .done: break
-        case .timedOut: return abandon(request, unknown, "the client did not read its request within \(seconds(deadlineSeconds))")
+        case .timedOut: return abandon(request, unknown, "the client did not read its request within \(seconds(allowed))")
         case .closed: return abandon(request, .fail, "the client program has exited\(exitSuffix(p))")
         }
         switch readLine(from: p, until: deadline) {
         case .line(let text): return answer(text, request: request, id: id, unknown: unknown)
-        case .timedOut: return abandon(request, unknown, "no answer within \(seconds(deadlineSeconds)) (Schism's deadline: the client timeout plus its grace)")
+        case .timedOut: return abandon(request, unknown, "no answer within \(seconds(allowed)) (Schism's deadline: the client timeout plus its grace\(allowed > deadlineSeconds ? ", plus the startup allowance" : ""))")
         case .closed: return abandon(request, unknown, "the client program exited before answering\(exitSuffix(p))")
         case .tooLong: return abandon(request, unknown, "the client printed a line longer than \(Self.maxLineBytes) bytes")
         }
@@ -231,14 +237,17 @@ public struct StdioClientFactory: ClientFactory {
     public let command: CommandTemplate
     /// Seconds added to the client timeout before Schism gives up on the program.
     public let graceSeconds: Double
+    /// Seconds more for a request that starts the program.
+    public let startupSeconds: Double
     /// The server's port (`{port}`).
     public let port: Int?
 
     /// A factory; ignores SIGPIPE in this process, so that writing to a client program that
     /// has exited is an error (EPIPE) to handle, not a signal that ends Schism.
-    public init(command: CommandTemplate, graceSeconds: Double, port: Int?) {
+    public init(command: CommandTemplate, graceSeconds: Double, startupSeconds: Double = 5, port: Int?) {
         self.command = command
         self.graceSeconds = graceSeconds
+        self.startupSeconds = startupSeconds
         self.port = port
         _ = signal(SIGPIPE, SIG_IGN)
     }
@@ -254,6 +263,6 @@ public struct StdioClientFactory: ClientFactory {
         ]
         return StdioClient(
             argv: command.argv(values), node: node.name, deadlineSeconds: options.timeoutSeconds + graceSeconds,
-            keyPrefix: options.keyPrefix)
+            startupSeconds: startupSeconds, keyPrefix: options.keyPrefix)
     }
 }
