@@ -1,6 +1,7 @@
 import Basics
 import BringYourOwn
 import Foundation
+import Histories
 import Systems
 import Testing
 
@@ -96,5 +97,25 @@ import Testing
         #expect(r.type == .ok)
         #expect(r.value == .object(["id": .int(1), "f": "read", "key": "run/k", "value": .null]))
         await c.close()
+    }
+}
+
+/// Hung clients block only their own threads: nine at once end together, at their deadline.
+@Suite struct StdioClientConcurrencyTests {
+    @Test func nineHungClientsEndAtOneDeadline() async throws {
+        let clients = (0..<9).map { i in
+            StdioClient(argv: ["sh", "-c", "read line; exec sleep 600"], node: "n\(i)", deadlineSeconds: 1, startupSeconds: 0)
+        }
+        let start = ContinuousClock.now
+        let types = await withTaskGroup(of: OpType.self) { group in
+            for c in clients { group.addTask { await c.invoke(ClientRequest(f: "write", key: "k", value: 1)).type } }
+            var out: [OpType] = []
+            for await t in group { out.append(t) }
+            return out
+        }
+        let took = ContinuousClock.now - start
+        #expect(types.allSatisfy { $0 == .info })
+        #expect(took < .milliseconds(1800), "nine hung clients took \(took): they block each other")
+        for c in clients { await c.close() }
     }
 }

@@ -29,7 +29,9 @@ public struct BinarySystem: KillableSystem, PausableSystem {
     /// The version: the upload's SHA-256 (first 12 digits), or `unknown`.
     public func version() async throws(SystemError) -> String {
         guard let artifact = config.install.artifact else { return "unknown" }
-        return (try? await ArtifactPackage.prepare(artifact))?.sha256.prefix(12).description ?? "unknown"
+        guard let package = try? await ArtifactPackage.prepare(artifact) else { return "unknown" }
+        package.removeTemporary()
+        return String(package.sha256.prefix(12))
     }
 
     /// The server's log and the files named in `logs`, on `node`.
