@@ -94,4 +94,40 @@ struct ExampleClusterTests {
         #expect(error.description.contains("is not listening today"), "the log tail: \(error)")
         try await Self.expectStopped(system, cluster)
     }
+
+    @Test func folderInstallHTTPReadyAndSignalsByPID() async throws {
+        let folder = NSTemporaryDirectory() + "schism-byo-folder-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try FileManager.default.copyItem(atPath: "Workloads/examples/example_kv.py", toPath: folder + "/server.py")
+        let plan = try TestPlanParser(registry: BuiltIn.registry).parse("""
+            name: folder
+            db:
+              system: binary
+              name: folder-kv
+              install: {folder: \(folder)}
+              start: [python3, "{install}/server.py", --node, "{node}", --listen, "{address}:{port}"]
+              port: 7002
+              ready: {http: "http://{address}:{port}/health", timeout: 15s}
+              client: {protocol: http-kv}
+            """, file: "folder.yml")
+        let system = try #require(plan.system.system as? BinarySystem)
+        let cluster = try Self.cluster()
+        try await system.setup(cluster)
+        let n1 = cluster.nodes[0]
+        #expect(try await system.status(n1, in: cluster).hasPrefix("running "))
+        try await system.pause(n1, in: cluster)
+        #expect(try await system.status(n1, in: cluster).hasPrefix("paused "))
+        try await system.resume(n1, in: cluster)
+        try await system.kill(n1, in: cluster)
+        #expect(try await system.status(n1, in: cluster) == "stopped")
+        try await system.start(n1, in: cluster)
+        #expect(try await system.status(n1, in: cluster).hasPrefix("running "))
+        // A second setup finds the upload in the node's cache (no new upload) and starts again.
+        try await system.setup(cluster)
+        let cache = try await cluster.run("ls /var/lib/schism/node/byo-cache/*/server.py | wc -l", on: n1, doing: "listing", timeoutSeconds: 10, sudo: false)
+        #expect(Int(cache.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0 >= 1)
+        try await system.teardown(cluster)
+        try await Self.expectStopped(system, cluster)
+    }
 }
