@@ -125,7 +125,7 @@ struct ExampleClusterTests {
         #expect(try await system.status(n1, in: cluster).hasPrefix("running "))
         // A second setup finds the upload in the node's cache (no new upload) and starts again.
         try await system.setup(cluster)
-        let cache = try await cluster.run("ls /var/lib/schism/node/byo-cache/*/server.py | wc -l", on: n1, doing: "listing", timeoutSeconds: 10, sudo: false)
+        let cache = try await cluster.run("ls \(n1.dataDir)/byo-cache/*/server.py | wc -l", on: n1, doing: "listing", timeoutSeconds: 10, sudo: false)
         #expect(Int(cache.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0 >= 1)
         try await system.teardown(cluster)
         try await Self.expectStopped(system, cluster)
