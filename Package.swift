@@ -78,12 +78,21 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             path: "Sources/Systems/Postgres"),
+        // Bring your own system (`db.system: binary`): any server program, its lifecycle by PID, and the
+        // stdio and http-kv client adapters (docs/databases.md, docs/client-protocol.md).
+        .target(
+            name: "BringYourOwn",
+            dependencies: [
+                "Basics", "Config", "Control", "Histories", "Systems", "Etcd",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            path: "Sources/Systems/BringYourOwn"),
         // Faults and their undo: partitions, kills, pauses, clock skew, packet loss; the fault journal.
         .target(name: "Faults", dependencies: ["Basics", "Control", "Systems", "Histories"]),
         // Workload kinds (one folder each: register, ...): YAML section, seeded generators, checkers.
         .target(name: "Workloads", dependencies: ["Basics", "Checkers", "Config", "Systems"]),
         // The built-in plug-ins: the one list of systems, workload kinds, checkers and fault families.
-        .target(name: "Plugins", dependencies: ["Checkers", "Etcd", "Redis", "Postgres", "Faults", "Runner", "Systems", "Workloads"]),
+        .target(name: "Plugins", dependencies: ["BringYourOwn", "Checkers", "Etcd", "Redis", "Postgres", "Faults", "Runner", "Systems", "Workloads"]),
         // The test runner: test plans, workers, the recorder, the fault loop, the phases of a run.
         .target(name: "Runner", dependencies: ["Basics", "Config", "Workloads", "Histories", "Checkers", "SyntheticHistories", "Report", "Results", "Control", "Cluster", "Systems", "Faults", "Yams"]),
         // The command-line interface: the only target that parses arguments.
@@ -95,7 +104,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // Benchmarks that print numbers (run with -c release).
-        .executableTarget(name: "SchismBench", dependencies: ["Basics", "Histories", "Checkers", "SyntheticHistories", "Report", "Runner", "Workloads"]),
+        .executableTarget(name: "SchismBench", dependencies: ["Basics", "BringYourOwn", "Control", "Systems", "Histories", "Checkers", "SyntheticHistories", "Report", "Runner", "Workloads"]),
         // Fuzz targets for the readers and the checker: replays files when built normally; a libFuzzer
         // fuzzer when scripts/fuzz.sh builds it with -sanitize=fuzzer (docs/fuzzing.md).
         .executableTarget(name: "SchismFuzz", dependencies: ["Basics", "Histories", "Checkers", "CLibFuzzer"]),
@@ -128,6 +137,8 @@ let package = Package(
         .testTarget(
             name: "TransactionTests",
             dependencies: ["Basics", "Config", "Systems", "Postgres", "Etcd", "Control", "Cluster", "Histories", "ClusterTestKit", "Plugins", "Runner", "Results", "Workloads", "Checkers"]),
+            name: "BringYourOwnTests",
+            dependencies: ["Basics", "BringYourOwn", "Cluster", "Config", "Control", "Histories", "Plugins", "Results", "Runner", "Systems", "ClusterTestKit"]),
         .testTarget(
             name: "EtcdTests", dependencies: ["Basics", "Config", "Systems", "Etcd", "Control", "Cluster", "Histories", "ClusterTestKit"]),
     ],

@@ -10,6 +10,7 @@ packages=(
   redis-server redis-sentinel redis-tools  # Redis with replication and Sentinel
   postgresql                   # the postgres system (its server runs as the postgres user)
   chromium                     # browser tests of the HTML report
+  python3                      # the bring-your-own example server and client (Workloads/examples)
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -1,3 +1,4 @@
+import BringYourOwn
 import Checkers
 import Etcd
 import Faults
@@ -18,6 +19,7 @@ public enum BuiltIn {
                 EtcdPlugin(),
                 RedisPlugin(),
                 PostgresPlugin(),
+                BinaryPlugin(),
             ],
             workloads: [
                 RegisterKind(),

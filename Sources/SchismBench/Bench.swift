@@ -6,7 +6,7 @@ import Histories
 import Runner
 import Workloads
 
-/// Benchmarks that print numbers: `swift run -c release schism-bench [checker|runner|versions|memory|transactions|big-check FILE]`.
+/// Benchmarks that print numbers: `swift run -c release schism-bench [checker|runner|adapter|versions|memory|transactions|big-check FILE]`.
 ///
 /// `checker` times the shared Porcupine histories, the kv files as one partition, and a
 /// generated 1,000,000-operation history (parse and check in a child process, for its peak memory).
@@ -35,6 +35,8 @@ enum Bench {
             try TransactionsBench.one(n)
         case "runner":
             try await runner()
+        case "adapter":
+            try await AdapterBench.run()
         case "memory":
             try memory()
         case "sequential-check":
@@ -46,7 +48,7 @@ enum Bench {
         case nil, "checker":
             try checker()
         default:
-            print("usage: schism-bench [checker | runner | versions [FILE...] | memory | transactions | big-check FILE | one-partition FILE | sequential-check N [MAX-MEMORY]]")
+            print("usage: schism-bench [checker | runner | adapter | versions [FILE...] | memory | transactions | big-check FILE | one-partition FILE | sequential-check N [MAX-MEMORY]]")
         }
     }
 

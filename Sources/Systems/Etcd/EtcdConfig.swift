@@ -38,13 +38,7 @@ public struct EtcdConfig: Sendable, Hashable {
     public static let debianBinaryPath = "/usr/bin/etcd"
 
     /// Places libfaketime is looked for on a node, in order.
-    public static let libfaketimeCandidates = [
-        "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1",
-        "/usr/lib/aarch64-linux-gnu/faketime/libfaketime.so.1",
-        "/usr/lib/faketime/libfaketime.so.1",
-        "/usr/local/lib/faketime/libfaketime.so.1",
-        "/usr/lib64/faketime/libfaketime.so.1",
-    ]
+    public static let libfaketimeCandidates = Faketime.libraryCandidates
 
     /// Creates a configuration; every parameter has the default described on its property.
     public init(

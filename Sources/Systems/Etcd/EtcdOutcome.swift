@@ -7,16 +7,17 @@ import NIOPosix
     import Glibc
 #endif
 
-/// Turns what happened to one gateway request into a history completion: `ok`, `fail` or `info`.
+/// Turns what happened to one gateway request into a history completion: `ok`, `fail` or `info`
+/// (its transport rules are shared by the http-kv client of bring-your-own systems).
 ///
 /// The rule: `fail` only when the operation certainly did not take effect. A request that
 /// never left (refused, connect timeout, unresolvable host) or that etcd rejected before
 /// proposing it (a 4xx answer) is `fail`; one that may have reached etcd and got no clear
 /// answer (deadline exceeded, connection reset or closed, a 5xx such as "request timed
 /// out" or "leader changed") is `info`. Reads have no effect, so every failed read is `fail`.
-enum EtcdOutcome {
+public enum EtcdOutcome {
     /// What came back: an HTTP answer, or a transport error.
-    enum Result {
+    public enum Result {
         case answer(status: Int, body: String)
         case error(any Error)
     }
@@ -38,7 +39,7 @@ enum EtcdOutcome {
     }
 
     /// Whether a transport error happened before the request could be sent.
-    static func neverSent(_ error: any Error) -> Bool {
+    public static func neverSent(_ error: any Error) -> Bool {
         if let e = error as? HTTPClientError {
             return e == .connectTimeout || e == .alreadyShutdown || e == .invalidURL || e == .emptyHost
         }
@@ -51,7 +52,7 @@ enum EtcdOutcome {
     }
 
     /// A short message for a transport error (`timeout after 1s`, `connection refused`, ...).
-    static func message(for error: any Error, timeoutSeconds: Double) -> String {
+    public static func message(for error: any Error, timeoutSeconds: Double) -> String {
         if let e = error as? HTTPClientError {
             switch e {
             case .deadlineExceeded: return "timeout after \(formatSeconds(timeoutSeconds))"
