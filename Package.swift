@@ -137,6 +137,7 @@ let package = Package(
         .testTarget(
             name: "TransactionTests",
             dependencies: ["Basics", "Config", "Systems", "Postgres", "Etcd", "Control", "Cluster", "Histories", "ClusterTestKit", "Plugins", "Runner", "Results", "Workloads", "Checkers"]),
+        .testTarget(
             name: "BringYourOwnTests",
             dependencies: ["Basics", "BringYourOwn", "Cluster", "Config", "Control", "Histories", "Plugins", "Results", "Runner", "Systems", "ClusterTestKit"]),
         .testTarget(

@@ -1,4 +1,5 @@
 import Control
+import Systems
 
 /// The shell scripts that install, start, signal and remove a bring-your-own server on one node.
 ///
@@ -14,9 +15,6 @@ public struct BinaryScripts: Sendable {
     /// The system's name, for messages.
     public var name: String { layout.name }
 
-    /// Lines of the log shown in error messages.
-    public static let logTailLines = 30
-
     /// Scripts for `layout`.
     public init(layout: BinaryLayout) {
         self.layout = layout
@@ -30,16 +28,7 @@ public struct BinaryScripts: Sendable {
         """
         root=\(q(layout.root)); pidfile=\(q(layout.pidFile)); log=\(q(layout.log))
         is_ours() { [ -n "$1" ] && [ -r "/proc/$1/environ" ] && tr '\\000' '\\n' < "/proc/$1/environ" 2>/dev/null | grep -qxF "SCHISM_DAEMON=$root"; }
-        gone() { [ ! -d "/proc/$1" ] || grep -q '^[0-9]* (.*) Z' "/proc/$1/stat" 2>/dev/null; }
-        listeners() { awk -v p="$(printf ':%04X' "$1")" '$4 == "0A" && substr($2, length($2) - 4) == p { print $10 }' /proc/net/tcp /proc/net/tcp6 2>/dev/null; }
-        owns_port() {
-          inodes=$(listeners "$2"); [ -n "$inodes" ] || return 1
-          fds=$(ls -l "/proc/$1/fd" 2>/dev/null)
-          for i in $inodes; do case "$fds" in *"socket:[$i]"*) ;; *) return 1 ;; esac; done
-        }
-        fail() { echo "$1" >&2; if [ -f "$log" ]; then echo "--- $log (last \(Self.logTailLines) lines) ---" >&2; tail -n \(Self.logTailLines) "$log" >&2; fi; exit "${2:-1}"; }
-        pid=$(cat "$pidfile" 2>/dev/null || true)
-
+        \(DaemonShell.functions)
         """
     }
 
@@ -224,7 +213,7 @@ public struct BinaryScripts: Sendable {
     }
 
     /// The log's last lines (empty when there is no log).
-    public func logTail(lines: Int = BinaryScripts.logTailLines) -> String {
+    public func logTail(lines: Int = DaemonShell.logTailLines) -> String {
         "tail -n \(lines) \(q(layout.log)) 2>/dev/null || true"
     }
 }

@@ -193,7 +193,7 @@ public struct BinarySystem: KillableSystem, PausableSystem {
         do {
             let status = try await status(node, in: cluster)
             let tail = try await run(scripts(node).logTail(), on: node, in: cluster, doing: "reading the log")
-            return "process: \(status)\n--- \(layout(node).log) (last \(BinaryScripts.logTailLines) lines) ---\n\(tail)"
+            return "process: \(status)\n--- \(layout(node).log) (last \(DaemonShell.logTailLines) lines) ---\n\(tail)"
         } catch {
             return "(could not inspect the node: \(error.description))"
         }

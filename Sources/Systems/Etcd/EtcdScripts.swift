@@ -14,9 +14,6 @@ public struct EtcdScripts: Sendable {
     /// The paths on the node.
     public let layout: EtcdLayout
 
-    /// Lines of the log shown in error messages.
-    public static let logTailLines = 30
-
     /// Scripts for `node`'s layout.
     public init(config: EtcdConfig, node: NodeConfig) {
         self.config = config
@@ -32,16 +29,7 @@ public struct EtcdScripts: Sendable {
         """
         bin=\(q(layout.binary)); pidfile=\(q(layout.pidFile)); log=\(q(layout.log))
         is_ours() { [ -n "$1" ] && [ -r "/proc/$1/cmdline" ] && [ "$(tr '\\000' '\\n' < "/proc/$1/cmdline" 2>/dev/null | head -n 1)" = "$bin" ]; }
-        gone() { [ ! -d "/proc/$1" ] || grep -q '^[0-9]* (.*) Z' "/proc/$1/stat" 2>/dev/null; }
-        listeners() { awk -v p="$(printf ':%04X' "$1")" '$4 == "0A" && substr($2, length($2) - 4) == p { print $10 }' /proc/net/tcp /proc/net/tcp6 2>/dev/null; }
-        owns_port() {
-          inodes=$(listeners "$2"); [ -n "$inodes" ] || return 1
-          fds=$(ls -l "/proc/$1/fd" 2>/dev/null)
-          for i in $inodes; do case "$fds" in *"socket:[$i]"*) ;; *) return 1 ;; esac; done
-        }
-        fail() { echo "$1" >&2; if [ -f "$log" ]; then echo "--- $log (last \(Self.logTailLines) lines) ---" >&2; tail -n \(Self.logTailLines) "$log" >&2; fi; exit "${2:-1}"; }
-        pid=$(cat "$pidfile" 2>/dev/null || true)
-
+        \(DaemonShell.functions)
         """
     }
 
@@ -189,7 +177,7 @@ public struct EtcdScripts: Sendable {
     }
 
     /// The log's last lines (empty when there is no log).
-    public func logTail(lines: Int = EtcdScripts.logTailLines) -> String {
+    public func logTail(lines: Int = DaemonShell.logTailLines) -> String {
         "tail -n \(lines) \(q(layout.log)) 2>/dev/null || true"
     }
 }

@@ -59,7 +59,7 @@ extension EtcdSystem {
         do {
             out += "process: " + (try await status(node, in: cluster)) + "\n"
             let tail = try await run(scripts(node).logTail(), on: node, in: cluster, doing: "reading the log")
-            out += "--- \(EtcdLayout(node: node).log) (last \(EtcdScripts.logTailLines) lines) ---\n" + tail
+            out += "--- \(EtcdLayout(node: node).log) (last \(DaemonShell.logTailLines) lines) ---\n" + tail
         } catch {
             out += "(could not inspect the node: \(error.description))"
         }

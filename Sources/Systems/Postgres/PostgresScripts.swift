@@ -13,9 +13,6 @@ public struct PostgresScripts: Sendable {
     /// The paths on the node.
     public let layout: PostgresLayout
 
-    /// Lines of the log shown in error messages.
-    public static let logTailLines = 30
-
     /// Scripts for `node`'s layout.
     public init(config: PostgresConfig, node: NodeConfig) {
         self.config = config
@@ -31,15 +28,7 @@ public struct PostgresScripts: Sendable {
         bin=\(q(config.serverBinary)); pidfile=\(q(layout.pidFile)); log=\(q(layout.log))
         is_ours() { [ -n "$1" ] && [ "$(readlink "/proc/$1/exe" 2>/dev/null)" = "$bin" ]; }
         group_alive() { kill -0 "-$1" 2>/dev/null; }
-        listeners() { awk -v p="$(printf ':%04X' "$1")" '$4 == "0A" && substr($2, length($2) - 4) == p { print $10 }' /proc/net/tcp /proc/net/tcp6 2>/dev/null; }
-        owns_port() {
-          inodes=$(listeners "$2"); [ -n "$inodes" ] || return 1
-          fds=$(ls -l "/proc/$1/fd" 2>/dev/null)
-          for i in $inodes; do case "$fds" in *"socket:[$i]"*) ;; *) return 1 ;; esac; done
-        }
-        fail() { echo "$1" >&2; if [ -f "$log" ]; then echo "--- $log (last \(Self.logTailLines) lines) ---" >&2; tail -n \(Self.logTailLines) "$log" >&2; fi; exit "${2:-1}"; }
-        pid=$(cat "$pidfile" 2>/dev/null || true)
-
+        \(DaemonShell.functions)
         """
     }
 

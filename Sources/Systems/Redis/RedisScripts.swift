@@ -15,9 +15,6 @@ public struct RedisScripts: Sendable {
     /// The paths on the node.
     public let layout: RedisLayout
 
-    /// Lines of a log shown in error messages.
-    public static let logTailLines = 30
-
     /// Scripts for `node`.
     public init(config: RedisConfig, node: NodeConfig) {
         self.config = config
@@ -35,16 +32,7 @@ public struct RedisScripts: Sendable {
             bin=\(q(config.serverBinary)); pidfile=\(q(files.pid)); log=\(q(files.log))
             realbin=$(readlink -f "$bin" 2>/dev/null || echo "$bin")
             is_ours() { [ -n "$1" ] && [ "$(readlink "/proc/$1/exe" 2>/dev/null)" = "$realbin" ]; }
-            gone() { [ ! -d "/proc/$1" ] || grep -q '^[0-9]* (.*) Z' "/proc/$1/stat" 2>/dev/null; }
-            listeners() { awk -v p="$(printf ':%04X' "$1")" '$4 == "0A" && substr($2, length($2) - 4) == p { print $10 }' /proc/net/tcp /proc/net/tcp6 2>/dev/null; }
-            owns_port() {
-              inodes=$(listeners "$2"); [ -n "$inodes" ] || return 1
-              fds=$(ls -l "/proc/$1/fd" 2>/dev/null)
-              for i in $inodes; do case "$fds" in *"socket:[$i]"*) ;; *) return 1 ;; esac; done
-            }
-            fail() { echo "$1" >&2; if [ -f "$log" ]; then echo "--- $log (last \(Self.logTailLines) lines) ---" >&2; tail -n \(Self.logTailLines) "$log" >&2; fi; exit "${2:-1}"; }
-            pid=$(cat "$pidfile" 2>/dev/null || true)
-
+            \(DaemonShell.functions)
             """
     }
 
@@ -189,7 +177,7 @@ public struct RedisScripts: Sendable {
     }
 
     /// A daemon log's last lines (empty when there is no log).
-    public func logTail(_ daemon: RedisDaemon, lines: Int = RedisScripts.logTailLines) -> String {
+    public func logTail(_ daemon: RedisDaemon, lines: Int = DaemonShell.logTailLines) -> String {
         "tail -n \(lines) \(q(layout.files(daemon).log)) 2>/dev/null || true"
     }
 }

@@ -168,7 +168,7 @@ public struct RedisSystem: KillableSystem, PausableSystem, PrimaryAwareSystem {
             do {
                 out += "\(daemon.rawValue): " + (try await status(node, daemon, in: cluster)) + "\n"
                 let tail = try await run(scripts(node).logTail(daemon), on: node, in: cluster, doing: "reading the log")
-                out += "--- \(RedisLayout(node: node).files(daemon).log) (last \(RedisScripts.logTailLines) lines) ---\n" + tail
+                out += "--- \(RedisLayout(node: node).files(daemon).log) (last \(DaemonShell.logTailLines) lines) ---\n" + tail
             } catch {
                 out += "(could not inspect \(daemon.rawValue): \(error.description))\n"
             }
