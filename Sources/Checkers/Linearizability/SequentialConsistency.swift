@@ -10,11 +10,12 @@ import Histories
 /// calls of each process in invocation order, interleaving processes in every way, memoising
 /// (positions, state); `fail` calls never happened and are left out, and an `info` call (always
 /// its process's last) may be placed or skipped. It is bounded by `maxStates` configurations
-/// and answers nil beyond that.
+/// and by `deadline`, and answers nil beyond either.
 enum SequentialConsistency {
     /// True or false, or nil when the bound was reached first.
     static func check<M: Model>(
-        model: M, ops: [Op], calls: [CallRecord], initial: M.State, nullReadsAreUnknown: Bool, maxStates: Int = 200_000
+        model: M, ops: [Op], calls: [CallRecord], initial: M.State, nullReadsAreUnknown: Bool, maxStates: Int = 200_000,
+        deadline: ContinuousClock.Instant? = nil
     ) -> Bool? {
         // Each process's calls in invocation order (a process has one call in flight at a time).
         var order: [ProcessID] = []
@@ -47,6 +48,7 @@ enum SequentialConsistency {
         while let config = stack.popLast() {
             guard seen.insert(config).inserted else { continue }
             if seen.count > maxStates { return nil }
+            if let deadline, seen.count % 1024 == 0, ContinuousClock.now > deadline { return nil }
             let state = states[Int(config[sequences.count])]
             var done = true
             for (p, seq) in sequences.enumerated() where Int(config[p]) < seq.count {
@@ -81,19 +83,25 @@ enum SequentialConsistency {
 }
 
 extension CheckResult {
-    /// Says, for each partition that is not linearizable (at most `limit`), whether it is still
-    /// sequentially consistent: the answer goes into ``PartitionResult/sequentiallyConsistent``
-    /// and a sentence is added to its explanation.
+    /// Says, for each partition that is not linearizable (at most `limit`, within `timeLimit` in
+    /// all), whether it is still sequentially consistent: the answer goes into
+    /// ``PartitionResult/sequentiallyConsistent`` and a sentence is added to its explanation.
+    ///
+    /// A diagnosis, not a verdict: it never delays the verdict by more than `timeLimit`; a
+    /// partition it had no time for says so.
     public mutating func diagnoseSequentialConsistency(
-        model: any Model, ops: [Op], initial: JSONValue?, nullReadsAreUnknown: Bool, limit: Int = 10
+        model: any Model, ops: [Op], initial: JSONValue?, nullReadsAreUnknown: Bool, limit: Int = 10,
+        timeLimit: Duration = .seconds(2)
     ) {
+        let deadline = ContinuousClock.now + timeLimit
         func run<M: Model>(_ model: M) {
             guard let start = try? model.initialState(initial) else { return }
             var left = limit
             for i in partitions.indices where partitions[i].verdict == .invalid && left > 0 {
                 left -= 1
                 let answer = SequentialConsistency.check(
-                    model: model, ops: ops, calls: partitions[i].calls, initial: start, nullReadsAreUnknown: nullReadsAreUnknown)
+                    model: model, ops: ops, calls: partitions[i].calls, initial: start, nullReadsAreUnknown: nullReadsAreUnknown,
+                    deadline: deadline)
                 partitions[i].sequentiallyConsistent = answer
                 if var explanation = partitions[i].anomaly {
                     explanation.prose += (explanation.prose.hasSuffix("\n") || explanation.prose.isEmpty ? "" : "\n")
