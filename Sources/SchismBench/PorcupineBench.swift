@@ -39,7 +39,7 @@ enum PorcupineBench {
         let data = peer.map { $0 + "/src/test_data" }
         let tmp = NSTemporaryDirectory() + "schism-bench-porcupine/"
         try FileManager.default.createDirectory(atPath: tmp, withIntermediateDirectories: true)
-        print("schism-bench porcupine (\(CheckOptions.coreCount) cores; parse+check in a child process, wall time and peak RSS; limit \(timeout) s)")
+        print("schism-bench porcupine (\(CheckOptions.coreCount) cores; parse+check in a child process: wall time, user+system CPU time, peak RSS; ratios Schism/Porcupine; limit \(timeout) s)")
         if peer == nil { print("  Porcupine peer not found (give its folder, holding pcheck): Schism only") }
 
         var cases: [Case] = []
@@ -73,7 +73,7 @@ enum PorcupineBench {
         cases.append(Case(name: "register 1M ops, 10 clients", kind: "etcd",
                           files: [try registerFile(tmp, ops: 1_000_000, processes: 10, seed: 3)], target: "< 5 s, < 500 MB"))
 
-        let header = "  \("case".padding(toLength: 34, withPad: " ", startingAt: 0))  Schism                        Porcupine                      ratio   target"
+        let header = "  \("case".padding(toLength: 34, withPad: " ", startingAt: 0))  \("Schism (wall, cpu, peak)".padding(toLength: 40, withPad: " ", startingAt: 0))  \("Porcupine".padding(toLength: 40, withPad: " ", startingAt: 0))  wall  cpu    target"
         print(header)
         for c in cases {
             fflush(nil)
@@ -84,9 +84,9 @@ enum PorcupineBench {
                     "PCHECK_FILES": c.files.joined(separator: ":"), "PCHECK_KIND": c.kind, "PCHECK_TIMEOUT": "\(timeout)",
                 ])
             }
-            let ratio = p.map { String(format: "%.2fx", s.seconds / max($0.seconds, 1e-9)) } ?? "-"
+            let ratio = p.map { String(format: "%.2fx %.2fx", s.seconds / max($0.seconds, 1e-9), s.cpuSeconds / max($0.cpuSeconds, 1e-9)) } ?? "-"
             let other = p?.description ?? (peer == nil ? "-" : c.reason)
-            print("  \(c.name.padding(toLength: 34, withPad: " ", startingAt: 0))  \(s.description.padding(toLength: 28, withPad: " ", startingAt: 0))  \(other.padding(toLength: 29, withPad: " ", startingAt: 0))  \(ratio.padding(toLength: 6, withPad: " ", startingAt: 0))  \(c.target)")
+            print("  \(c.name.padding(toLength: 34, withPad: " ", startingAt: 0))  \(s.description.padding(toLength: 40, withPad: " ", startingAt: 0))  \(other.padding(toLength: 40, withPad: " ", startingAt: 0))  \(ratio.padding(toLength: 11, withPad: " ", startingAt: 0))  \(c.target)")
         }
     }
 
@@ -105,9 +105,7 @@ enum PorcupineBench {
                 let options = CheckOptions(
                     partitionByKey: kind != "kvnp", timeoutSeconds: Double(timeout), partitionTimeoutSeconds: nil,
                     nullReadsAreUnknown: CheckOptions.nullReadsAreUnknown(for: history.format))
-                var o = options
-                if let g = ProcessInfo.processInfo.environment["GRACE"].flatMap(Double.init) { o.earlyStopGraceSeconds = g }
-                let verdict = try LinearizabilityChecker(model: model, options: o).check(history).verdict
+                let verdict = try LinearizabilityChecker(model: model, options: options).check(history).verdict
                 worst = max(worst, verdict == .valid ? 0 : verdict == .invalid ? 1 : 2)
             } catch {
                 print("\(file): \(error)")
@@ -121,6 +119,8 @@ enum PorcupineBench {
     struct Measured: CustomStringConvertible {
         var status: Int32
         var seconds: Double
+        /// User plus system CPU time: steadier than wall time on a shared machine.
+        var cpuSeconds: Double
         var peakKB: Int
 
         var verdict: String {
@@ -133,7 +133,7 @@ enum PorcupineBench {
         }
 
         var description: String {
-            String(format: "%7.3f s %6d MB %@", seconds, peakKB / 1024, verdict)
+            String(format: "%7.3f s %7.3f cpu %6d MB %@", seconds, cpuSeconds, peakKB / 1024, verdict)
         }
     }
 
@@ -163,7 +163,8 @@ enum PorcupineBench {
         let seconds = Bench.seconds(ContinuousClock.now - start)
         // WIFEXITED / WEXITSTATUS, spelled out (the C macros are not imported).
         let exit: Int32 = status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-        return Measured(status: exit, seconds: seconds, peakKB: usage.ru_maxrss)
+        let cpu = Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+        return Measured(status: exit, seconds: seconds, cpuSeconds: cpu, peakKB: usage.ru_maxrss)
     }
 
     /// A generated kv history (`schism generate --model kv --crashes 0`) in Porcupine's kv format
