@@ -112,6 +112,22 @@ struct BudgetTests {
         #expect(result.partitions.map(\.verdict).sorted { $0.rawValue < $1.rawValue } == [.invalid, .valid, .valid, .valid])
     }
 
+    @Test func whatModelStatesHoldOnTheHeapCountsAgainstTheMemoryLimit() throws {
+        // 12 concurrent appends of 20 kB each and a read no order explains (non-ASCII: no lookahead):
+        // the states are long strings, few cached configurations; their bytes must stop the search.
+        var b = HistoryBuilder()
+        for p in 0..<12 { b.invoke(p, "append", .string(String(repeating: Character(Unicode.Scalar(UInt8(97 + p))), count: 20_000)), key: "x") }
+        b.invoke(12, "get", key: "x"); b.ok(12, "get", "é", key: "x")
+        for p in 0..<12 { b.ok(p, "append", .string(String(repeating: Character(Unicode.Scalar(UInt8(97 + p))), count: 20_000)), key: "x") }
+        let options = CheckOptions(timeoutSeconds: 60, partitionTimeoutSeconds: nil, maxMemoryBytes: 8 << 20)
+        let result = try LinearizabilityChecker(model: KVModel(), options: options).check(b.history)
+        #expect(result.verdict == .unknown)
+        #expect(result.partitions.first?.note?.contains("--max-memory") == true, "\(String(describing: result.partitions.first?.note))")
+        // Counted, the strings pass 8 MB in about 0.2 s (debug); uncounted, the tables alone take
+        // about 10 s to, while the strings grow to gigabytes.
+        #expect(result.elapsedSeconds < 5)
+    }
+
     @Test func defaultsBoundEveryCheck() {
         let options = CheckOptions()
         #expect(options.partitionTimeoutSeconds == 60)

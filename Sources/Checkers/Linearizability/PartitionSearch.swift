@@ -55,6 +55,8 @@ struct PartitionSearch<M: Model> {
         events.sort { $0.position != $1.position ? $0.position < $1.position : $0.entry < $1.entry }
 
         var states: [M.State] = [initial]
+        // What interned states hold on the heap (strings, maps), counted against the memory limit.
+        var stateHeapBytes = model.heapBytes(initial)
         var ids: [M.State: Int32] = [initial: 0]
         // Unknown-outcome calls with equal effects are interchangeable: the search places them only
         // in invocation order (each waits for the previous equal one), which cuts 2^k subsets to
@@ -91,6 +93,7 @@ struct PartitionSearch<M: Model> {
                 let id = Int32(states.count)
                 tested.append(0)
                 deadBits.append(0)
+                stateHeapBytes += model.heapBytes(next)
                 states.append(next)
                 ids[next] = id
                 return id
@@ -104,8 +107,8 @@ struct PartitionSearch<M: Model> {
                 return deadBits[i] & applying
             },
             shouldStop: { coreBytes in
-                // Model states are counted by their inline size; what they hold on the heap is not.
-                let stateBytes = states.capacity * MemoryLayout<M.State>.stride + (tested.capacity + deadBits.capacity) * 8
+                // Model states: their inline size (twice: the list and the intern table) and their heap.
+                let stateBytes = stateHeapBytes + states.capacity * MemoryLayout<M.State>.stride + (tested.capacity + deadBits.capacity) * 8
                     + ids.capacity * (MemoryLayout<M.State>.stride + 12)
                 reason = stop(coreBytes + stateBytes)
                 return reason != nil

@@ -145,6 +145,11 @@ public struct KVModel: Model {
         }
     }
 
+    /// The map's entries: each key and value's UTF-8 bytes, plus a dictionary slot and string headers.
+    public func heapBytes(_ state: State) -> Int {
+        state.values.isEmpty ? 0 : state.values.reduce(64) { $0 + 48 + $1.key.utf8.count + $1.value.utf8.count }
+    }
+
     public func describe(_ state: State) -> String {
         if state.values.isEmpty { return state.defaultValue.isEmpty ? "{} (every key \"\")" : "{} (every key \(show(.string(state.defaultValue))))" }
         let parts = state.values.keys.sorted().map { "\($0)=\(show(.string(state.value($0))))" }

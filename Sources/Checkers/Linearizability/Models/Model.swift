@@ -47,6 +47,10 @@ public protocol Model: Sendable {
     /// state that fails it, no sequence of the other calls leads to one where the read is
     /// allowed. A wrong test makes the search unsound; the default is none.
     func lookahead(_ calls: [Call]) -> [Lookahead<State>]
+
+    /// About how many bytes `state` holds on the heap beyond its inline size (strings, maps),
+    /// counted against the memory limit; the default is 0.
+    func heapBytes(_ state: State) -> Int
 }
 
 /// One read of ``Model/lookahead(_:)``: the states from which it can still be reached.
@@ -67,6 +71,8 @@ public struct Lookahead<State> {
 
 extension Model {
     public func lookahead(_ calls: [Call]) -> [Lookahead<State>] { [] }
+
+    public func heapBytes(_ state: State) -> Int { 0 }
 
     public func whyNot(_ call: Call, in state: State) -> String {
         "\(describe(call)) is not possible when the state is \(describe(state))"
