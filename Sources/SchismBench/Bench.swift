@@ -6,7 +6,7 @@ import Histories
 import Runner
 import Workloads
 
-/// Benchmarks that print numbers: `swift run -c release schism-bench [checker|runner|adapter|versions|memory|transactions|big-check FILE]`.
+/// Benchmarks that print numbers: `swift run -c release schism-bench [checker|porcupine [PEER-DIR]|runner|adapter|versions|memory|transactions|big-check FILE]`.
 ///
 /// `checker` times the shared Porcupine histories, the kv files as one partition, and a
 /// generated 1,000,000-operation history (parse and check in a child process, for its peak memory).
@@ -23,6 +23,10 @@ enum Bench {
             let h = try HistoryReader.read(path: file)
             let t = try best(1) { _ = try LinearizabilityChecker(model: KVModel(), options: CheckOptions(partitionByKey: false)).check(h) }
             print(String(format: "%.3f s", t))
+        case "porcupine":
+            try PorcupineBench.run(Array(args.dropFirst()))
+        case "check-files":
+            exit(PorcupineBench.checkFiles(Array(args.dropFirst())))
         case "versions":
             try VersionsBench.run(Array(args.dropFirst()))
         case "transactions":
@@ -48,7 +52,7 @@ enum Bench {
         case nil, "checker":
             try checker()
         default:
-            print("usage: schism-bench [checker | runner | adapter | versions [FILE...] | memory | transactions | big-check FILE | one-partition FILE | sequential-check N [MAX-MEMORY]]")
+            print("usage: schism-bench [checker | porcupine [PEER-DIR] | check-files etcd|kv|kvnp FILE... | runner | adapter | versions [FILE...] | memory | transactions | big-check FILE | one-partition FILE | sequential-check N [MAX-MEMORY]]")
         }
     }
 

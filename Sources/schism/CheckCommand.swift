@@ -48,8 +48,11 @@ struct CheckCommand: ParsableCommand {
     @Option(help: "Give up (unknown) on one key after this long, or none. Default: 60s.")
     var partitionTimeout: String?
 
-    @Flag(help: "Check every key to the end even once one is invalid (by default the others get 2 s more, then stop as unknown).")
+    @Flag(help: "Check every key to the end even once one is invalid (by default the others get as long again as the check had run, at most --early-stop-grace, then stop as unknown).")
     var allPartitions = false
+
+    @Option(help: "Once one key is invalid, the longest the others may still run, e.g. 500ms, 10s. Default: 2s.")
+    var earlyStopGrace: String?
 
     @Option(help: "Stop a search (unknown) once the searches hold more than this, e.g. 512MB, 4GB, or none. Default: half the machine's memory.")
     var maxMemory: String?
@@ -100,7 +103,7 @@ struct CheckCommand: ParsableCommand {
         if let format, HistoryFormat(rawValue: format) == nil {
             throw ValidationError("unknown format \"\(format)\"; choose one of \(HistoryFormat.allCases.map(\.rawValue).joined(separator: ", "))")
         }
-        for (name, value) in [("--timeout", timeout), ("--partition-timeout", partitionTimeout)] {
+        for (name, value) in [("--timeout", timeout), ("--partition-timeout", partitionTimeout), ("--early-stop-grace", earlyStopGrace)] {
             if let value, Duration.parseSeconds(value) == nil, !(name == "--partition-timeout" && value == "none") {
                 throw ValidationError("\(name) \(value) is not a duration; write e.g. 30s, 500ms or 2m")
             }
@@ -126,6 +129,7 @@ struct CheckCommand: ParsableCommand {
                 ("--no-partition", noPartition), ("--null-reads", nullReads != nil),
                 ("--all-partitions", allPartitions), ("--max-memory", maxMemory != nil),
                 ("--checker", checker != nil), ("--consistency", consistency != nil),
+                ("--early-stop-grace", earlyStopGrace != nil),
             ]
             if let flag = flags.first(where: \.1)?.0 {
                 throw ValidationError(
@@ -214,6 +218,7 @@ struct CheckCommand: ParsableCommand {
             partitionTimeoutSeconds: partitionTimeout.map(Duration.parseSeconds) ?? CheckOptions.defaultPartitionTimeoutSeconds,
             nullReadsAreUnknown: nullReads.map { $0 == "unknown" } ?? CheckOptions.nullReadsAreUnknown(for: history.format),
             stopEarly: !allPartitions,
+            earlyStopGraceSeconds: earlyStopGrace.flatMap(Duration.parseSeconds) ?? CheckOptions.defaultEarlyStopGraceSeconds,
             maxMemoryBytes: maxMemory.map(MachineMemory.parseBytes) ?? CheckOptions.defaultMaxMemoryBytes)
         do {
             // A register history whose completions all carry versions is checked with versioned-register.

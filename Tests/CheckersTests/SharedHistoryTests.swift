@@ -21,7 +21,7 @@ struct SharedHistoryTests {
             initial: initial, timeoutSeconds: 60, nullReadsAreUnknown: CheckOptions.nullReadsAreUnknown(for: history.format))).check(history)
         #expect(result.verdict.rawValue == row.expected, "\(row.path)")
         if result.verdict == .invalid {
-            let anomaly = try #require(result.failures.first?.anomaly)
+            let anomaly = try #require(result.partitions.first { $0.verdict == .invalid }?.anomaly)
             #expect(!anomaly.prose.isEmpty)
             #expect(anomaly.blocking != nil)
         }

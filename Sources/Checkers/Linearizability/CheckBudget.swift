@@ -15,6 +15,7 @@ final class CheckBudget: Sendable {
 
     let clock = ContinuousClock()
     let options: CheckOptions
+    private let start: ContinuousClock.Instant
     private let overall: ContinuousClock.Instant?
     /// Set when a partition's history cannot be read: the others stop at once.
     let cancelled = Atomic<Bool>(false)
@@ -24,6 +25,7 @@ final class CheckBudget: Sendable {
 
     init(options: CheckOptions, start: ContinuousClock.Instant) {
         self.options = options
+        self.start = start
         overall = options.timeoutSeconds.map { start + .seconds(fractional: $0) }
     }
 
@@ -45,10 +47,13 @@ final class CheckBudget: Sendable {
     }
 
     /// Records that the partition of `key` is not linearizable; with ``CheckOptions/stopEarly`` the
-    /// others get ``CheckOptions/earlyStopGraceSeconds`` more.
+    /// others get as long again as the check has run so far, at most
+    /// ``CheckOptions/earlyStopGraceSeconds``: the verdict comes at most twice as late as the
+    /// first refutation, as Porcupine's comes at the first.
     func foundInvalid(key: String?) {
         guard options.stopEarly else { return }
-        let graceEnd = clock.now + .seconds(fractional: options.earlyStopGraceSeconds)
+        let now = clock.now
+        let graceEnd = now + min(.seconds(fractional: options.earlyStopGraceSeconds), now - start)
         earlyStop.withLock { if $0 == nil { $0 = EarlyStop(key: key, graceEnd: graceEnd) } }
         invalidFound.store(true, ordering: .releasing)
     }

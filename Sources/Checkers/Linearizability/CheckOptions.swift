@@ -16,10 +16,11 @@ public struct CheckOptions: Sendable {
     /// Read an `ok` completion whose value is `null` as "value unknown" (Knossos) rather than
     /// "no value" (Porcupine, Schism). `CheckOptions.nullReadsAreUnknown(for:)` picks by format.
     public var nullReadsAreUnknown: Bool
-    /// Once one partition is invalid, give the others ``earlyStopGraceSeconds`` more and then
-    /// stop them (and skip those not started) as unknown: the verdict is invalid either way.
+    /// Once one partition is invalid, give the others as long again as the check has run (at most
+    /// ``earlyStopGraceSeconds``) and then stop them (and skip those not started) as unknown: the
+    /// verdict is invalid either way.
     public var stopEarly: Bool
-    /// With ``stopEarly``: how long after the first invalid partition the others may still run.
+    /// With ``stopEarly``: the longest the others may still run after the first invalid partition.
     public var earlyStopGraceSeconds: Double
     /// Stop (unknown) a search once the searches running together hold more than this many bytes
     /// (default ``defaultMaxMemoryBytes``; nil: no limit).

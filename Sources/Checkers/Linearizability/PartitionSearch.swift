@@ -55,6 +55,8 @@ struct PartitionSearch<M: Model> {
         events.sort { $0.position != $1.position ? $0.position < $1.position : $0.entry < $1.entry }
 
         var states: [M.State] = [initial]
+        // What interned states hold on the heap (strings, maps), counted against the memory limit.
+        var stateHeapBytes = model.heapBytes(initial)
         var ids: [M.State: Int32] = [initial: 0]
         // Unknown-outcome calls with equal effects are interchangeable: the search places them only
         // in invocation order (each waits for the previous equal one), which cuts 2^k subsets to
@@ -66,19 +68,47 @@ struct PartitionSearch<M: Model> {
             lastEqual[compiled.calls[i]] = Int32(i)
         }
         var reason: String?
-        let core = SearchCore(order: events.map(\.entry), mustLinearize: compiled.must, twin: twin, initialState: 0)
+        var core = SearchCore(order: events.map(\.entry), mustLinearize: compiled.must, twin: twin, initialState: 0)
+        // Lookahead reads: at most 64 of the model's, spread evenly over those that must be placed.
+        let offered = model.lookahead(compiled.calls).filter { compiled.must[$0.call] }
+        let lookahead = offered.count <= 64 ? offered : (0..<64).map { offered[$0 * offered.count / 64] }
+        // Per interned state, the lookahead reads tested so far and those it cannot reach.
+        var tested: [UInt64] = [0]
+        var deadBits: [UInt64] = [0]
+        if !lookahead.isEmpty {
+            core.lookaheadBit = [UInt64](repeating: 0, count: n)
+            core.suspends = [UInt64](repeating: 0, count: n)
+            for (j, read) in lookahead.enumerated() {
+                let bit = UInt64(1) << UInt64(j)
+                core.lookaheadBit[read.call] = bit
+                let done = calls[compiled.records[read.call]].completion ?? Int.max
+                // A reset invoked after the read completed comes after it in every order.
+                for r in read.resets where calls[compiled.records[r]].invoke < done { core.suspends[r] |= bit }
+            }
+        }
         let outcome = core.run(
             transition: { s, c in
                 guard let next = model.step(states[Int(s)], compiled.calls[Int(c)]) else { return -1 }
                 if let id = ids[next] { return id }
                 let id = Int32(states.count)
+                tested.append(0)
+                deadBits.append(0)
+                stateHeapBytes += model.heapBytes(next)
                 states.append(next)
                 ids[next] = id
                 return id
             },
+            dead: { s, applying in
+                let i = Int(s)
+                forEachBit(applying & ~tested[i]) { j in
+                    if !lookahead[j].reaches(states[i]) { deadBits[i] |= UInt64(1) << UInt64(j) }
+                }
+                tested[i] |= applying
+                return deadBits[i] & applying
+            },
             shouldStop: { coreBytes in
-                // Model states are counted by their inline size; what they hold on the heap is not.
-                let stateBytes = states.capacity * MemoryLayout<M.State>.stride
+                // Model states: their inline size (twice: the list and the intern table) and their heap.
+                let stateBytes = stateHeapBytes + states.capacity * MemoryLayout<M.State>.stride + (tested.capacity + deadBits.capacity) * 8
                     + ids.capacity * (MemoryLayout<M.State>.stride + 12)
                 reason = stop(coreBytes + stateBytes)
                 return reason != nil
@@ -91,14 +121,47 @@ struct PartitionSearch<M: Model> {
             break
         case .notLinearizable(let prefix, let s):
             result.verdict = .invalid
-            result.anomaly = explain(prefix: prefix, state: states[Int(s)], compiled: compiled, events: events, finished: true)
+            let (p, st) = lookahead.isEmpty ? (prefix, states[Int(s)]) : extend(prefix, states[Int(s)], compiled: compiled, events: events)
+            result.anomaly = explain(prefix: p, state: st, compiled: compiled, events: events, finished: true)
         case .stopped(let prefix, let s):
             result.verdict = .unknown
             result.note = reason ?? "stopped"
-            result.anomaly = explain(prefix: prefix, state: states[Int(s)], compiled: compiled, events: events, finished: false)
+            let (p, st) = lookahead.isEmpty ? (prefix, states[Int(s)]) : extend(prefix, states[Int(s)], compiled: compiled, events: events)
+            result.anomaly = explain(prefix: p, state: st, compiled: compiled, events: events, finished: false)
         }
         result.elapsedSeconds = (clock.now - start).seconds
         return result
+    }
+
+    /// Extends a prefix found with the lookahead greedily without it (each step places the first
+    /// call in real-time order that the model allows, until a return blocks), so that the
+    /// explanation ends where the model itself says no (a stale read) rather than at the call
+    /// the lookahead refused. Bounded: at most a million entries looked at.
+    private func extend(
+        _ prefix: [Int32], _ state: M.State, compiled: Compiled, events: [(position: Int, entry: Int32)]
+    ) -> ([Int32], M.State) {
+        var out = prefix
+        var placed = Set(prefix)
+        var s = state
+        var budget = 1_000_000
+        var progress = true
+        while progress && budget > 0 {
+            progress = false
+            for e in events {
+                budget -= 1
+                if budget <= 0 { break }
+                if placed.contains(e.entry >> 1) { continue }
+                if e.entry & 1 == 1 { break }
+                let c = e.entry >> 1
+                guard let next = model.step(s, compiled.calls[Int(c)]) else { continue }
+                s = next
+                placed.insert(c)
+                out.append(c)
+                progress = true
+                break
+            }
+        }
+        return (out, s)
     }
 
     /// Builds the explanation: the prefix with states, the first completion left, and every candidate.

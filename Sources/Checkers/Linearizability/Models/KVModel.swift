@@ -117,6 +117,39 @@ public struct KVModel: Model {
         return false
     }
 
+    /// Every read of a key whose appends and read values are ASCII (where `String`'s equality,
+    /// canonical equivalence, is byte equality): until it is placed, and once every put of its
+    /// key that may come first is placed, values only grow by appends, so every state must hold
+    /// a prefix of what it read.
+    public func lookahead(_ calls: [Call]) -> [Lookahead<State>] {
+        func ascii(_ s: String) -> Bool { s.utf8.allSatisfy { $0 < 0x80 } }
+        var excluded = Set<String>()
+        var puts: [String: [Int]] = [:]
+        for (i, c) in calls.enumerated() {
+            switch c {
+            case .put(let k, _): puts[k, default: []].append(i)
+            case .append(let k, let v): if !ascii(v) { excluded.insert(k) }
+            case .get(let k, let v?): if !ascii(v) { excluded.insert(k) }
+            case .get(_, nil): break
+            }
+        }
+        return calls.indices.compactMap { i in
+            guard case .get(let key, let v?) = calls[i], !excluded.contains(key) else { return nil }
+            let bytes = Array(v.utf8)
+            return Lookahead(call: i, resets: puts[key] ?? []) { state in
+                let held = state.value(key).utf8
+                // A non-ASCII value (from a non-ASCII initial value) is not compared byte-wise.
+                guard held.allSatisfy({ $0 < 0x80 }) else { return true }
+                return held.count <= bytes.count && held.elementsEqual(bytes[..<held.count])
+            }
+        }
+    }
+
+    /// The map's entries: each key and value's UTF-8 bytes, plus a dictionary slot and string headers.
+    public func heapBytes(_ state: State) -> Int {
+        state.values.isEmpty ? 0 : state.values.reduce(64) { $0 + 48 + $1.key.utf8.count + $1.value.utf8.count }
+    }
+
     public func describe(_ state: State) -> String {
         if state.values.isEmpty { return state.defaultValue.isEmpty ? "{} (every key \"\")" : "{} (every key \(show(.string(state.defaultValue))))" }
         let parts = state.values.keys.sorted().map { "\($0)=\(show(.string(state.value($0))))" }

@@ -39,9 +39,41 @@ public protocol Model: Sendable {
 
     /// Why `call` cannot happen in `state`, in prose, for reports.
     func whyNot(_ call: Call, in state: State) -> String
+
+    /// Reads that pin down the states before them, for pruning. For the calls of one partition,
+    /// each entry names a read (an index into `calls`), the calls that reset what it tests (say
+    /// a put of its key), and a test that every state reached while the read is still to be
+    /// placed, and no reset that may come before it is still to be placed, must pass: from a
+    /// state that fails it, no sequence of the other calls leads to one where the read is
+    /// allowed. A wrong test makes the search unsound; the default is none.
+    func lookahead(_ calls: [Call]) -> [Lookahead<State>]
+
+    /// About how many bytes `state` holds on the heap beyond its inline size (strings, maps),
+    /// counted against the memory limit; the default is 0.
+    func heapBytes(_ state: State) -> Int
+}
+
+/// One read of ``Model/lookahead(_:)``: the states from which it can still be reached.
+public struct Lookahead<State> {
+    /// The read: an index into the partition's calls.
+    public var call: Int
+    /// The calls that, placed before the read, would make the test wrong.
+    public var resets: [Int]
+    /// Whether the read can still be reached from a state.
+    public var reaches: (State) -> Bool
+
+    public init(call: Int, resets: [Int], reaches: @escaping (State) -> Bool) {
+        self.call = call
+        self.resets = resets
+        self.reaches = reaches
+    }
 }
 
 extension Model {
+    public func lookahead(_ calls: [Call]) -> [Lookahead<State>] { [] }
+
+    public func heapBytes(_ state: State) -> Int { 0 }
+
     public func whyNot(_ call: Call, in state: State) -> String {
         "\(describe(call)) is not possible when the state is \(describe(state))"
     }

@@ -1,11 +1,14 @@
 /// An open-addressing hash map from `UInt64` keys to `Int32` values, for the search's hot loop.
 ///
-/// No per-lookup allocation, a multiplicative hash and linear probing; it grows by doubling
-/// at 50% load. Key `UInt64.max` is reserved as the empty marker (callers remap it).
+/// No per-lookup allocation, Fibonacci hashing (the top bits of the key times 2^64/phi, which
+/// depend on every bit of the key) and linear probing; it grows by doubling at 50% load. Key
+/// `UInt64.max` is reserved as the empty marker (callers remap it).
 struct IntTable {
     private var keys: [UInt64]
     private var values: [Int32]
     private var mask: Int
+    /// 64 - log2(size): the shift that keeps a product's top log2(size) bits.
+    private var shift: UInt64
     private(set) var count = 0
 
     /// The bytes the table's storage holds.
@@ -19,11 +22,14 @@ struct IntTable {
         keys = Array(repeating: Self.empty, count: size)
         values = Array(repeating: 0, count: size)
         mask = size - 1
+        shift = UInt64(64 - size.trailingZeroBitCount)
     }
 
     @inline(__always)
-    private static func slot(_ key: UInt64, _ mask: Int) -> Int {
-        Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 20) & mask
+    private static func slot(_ key: UInt64, _ shift: UInt64) -> Int {
+        // The top bits: keys that differ only in their high half (a state id above a call id)
+        // still spread over the table; the low bits of a product ignore a key's high bits.
+        Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> shift)
     }
 
     @inline(__always)
@@ -33,7 +39,7 @@ struct IntTable {
     @inline(__always)
     func get(_ key: UInt64) -> Int32? {
         let k = Self.fix(key)
-        var i = Self.slot(k, mask)
+        var i = Self.slot(k, shift)
         return keys.withUnsafeBufferPointer { kp in
             while true {
                 let cur = kp[i]
@@ -48,7 +54,7 @@ struct IntTable {
     mutating func set(_ key: UInt64, _ value: Int32) {
         if (count + 1) * 2 > keys.count { grow() }
         let k = Self.fix(key)
-        var i = Self.slot(k, mask)
+        var i = Self.slot(k, shift)
         while true {
             let cur = keys[i]
             if cur == k { values[i] = value; return }
@@ -69,9 +75,10 @@ struct IntTable {
         keys = Array(repeating: Self.empty, count: size)
         values = Array(repeating: 0, count: size)
         mask = size - 1
+        shift = UInt64(64 - size.trailingZeroBitCount)
         count = 0
         for i in 0..<oldKeys.count where oldKeys[i] != Self.empty {
-            var j = Self.slot(oldKeys[i], mask)
+            var j = Self.slot(oldKeys[i], shift)
             while keys[j] != Self.empty { j = (j + 1) & mask }
             keys[j] = oldKeys[i]
             values[j] = oldValues[i]

@@ -28,11 +28,20 @@ struct SearchCore {
     /// be placed first, since swapping two equal calls changes nothing.
     let twin: [Int32]
     let initialState: Int32
+    /// For each call, its bit among the lookahead reads (see ``Model/lookahead(_:)``), or 0.
+    var lookaheadBit: [UInt64] = []
+    /// For each call, the lookahead reads whose test it suspends while it is not placed (a put
+    /// that may come before the read), or 0. A read's test applies once all of those are placed.
+    var suspends: [UInt64] = []
 
     /// Runs the search. `shouldStop` is polled every few thousand steps and every 256 new cached
     /// configurations, with the bytes the search holds then (cache, memo, lists and stacks).
+    ///
+    /// `dead(state, reads)` has the bits among `reads` of the lookahead reads that `state` can no
+    /// longer reach: a call leading there is not placed while one of those reads applies.
     func run(
         transition: (Int32, Int32) -> Int32,
+        dead: (_ state: Int32, _ reads: UInt64) -> UInt64 = { _, _ in 0 },
         shouldStop: (_ heldBytes: Int) -> Bool
     ) -> Outcome {
         let n = mustLinearize.count
@@ -64,6 +73,13 @@ struct SearchCore {
         var memo = IntTable(capacity: 256)
 
         var remaining = mustLinearize.reduce(0) { $0 + ($1 ? 1 : 0) }
+        // The lookahead reads not placed yet, and those whose suspending calls are all placed.
+        let hasLookahead = !lookaheadBit.isEmpty
+        var unplacedReads = lookaheadBit.reduce(0) { $0 | $1 }
+        var suspenders = [Int32](repeating: 0, count: 64)
+        for m in suspends { forEachBit(m) { suspenders[$0] += 1 } }
+        var unsuspended: UInt64 = 0
+        for j in 0..<64 where suspenders[j] == 0 { unsuspended |= UInt64(1) << UInt64(j) }
         var state = initialState
         var stackCall: [Int32] = []
         var stackState: [Int32] = []
@@ -108,6 +124,16 @@ struct SearchCore {
                     nextState = transition(state, Int32(call))
                     memo.set(key, nextState)
                 }
+                if hasLookahead && nextState >= 0 {
+                    // The reads that apply once this call is placed.
+                    var freed: UInt64 = 0
+                    forEachBit(suspends[call]) { j in if suspenders[j] == 1 { freed |= UInt64(1) << UInt64(j) } }
+                    let applying = unplacedReads & ~lookaheadBit[call] & (unsuspended | freed)
+                    if applying != 0 && dead(nextState, applying) != 0 {
+                        entry = next[e]
+                        continue
+                    }
+                }
                 if nextState >= 0 {
                     let w = call >> 6
                     let bit = UInt64(1) << UInt64(call & 63)
@@ -127,6 +153,13 @@ struct SearchCore {
                         next[Int(prev[r])] = next[r]
                         if next[r] >= 0 { prev[Int(next[r])] = prev[r] }
                         if mustLinearize[call] { remaining -= 1 }
+                        if hasLookahead {
+                            unplacedReads &= ~lookaheadBit[call]
+                            forEachBit(suspends[call]) { j in
+                                suspenders[j] -= 1
+                                if suspenders[j] == 0 { unsuspended |= UInt64(1) << UInt64(j) }
+                            }
+                        }
                         if stackCall.count > best.count { atNewMaximum = true }
                         entry = next[head]
                         continue
@@ -157,6 +190,13 @@ struct SearchCore {
                 low = min(low, w)
                 while high > low && bits[high - 1] == 0 { high -= 1 }
                 if mustLinearize[c] { remaining += 1 }
+                if hasLookahead {
+                    unplacedReads |= lookaheadBit[c]
+                    forEachBit(suspends[c]) { j in
+                        suspenders[j] += 1
+                        unsuspended &= ~(UInt64(1) << UInt64(j))
+                    }
+                }
                 // Unlift: restore the return, then the call (reverse order of removal).
                 let ce = 2 * c
                 let r = ce + 1
@@ -167,6 +207,16 @@ struct SearchCore {
                 entry = next[ce]
             }
         }
+    }
+}
+
+/// Calls `body` with the index of every set bit of `mask`, lowest first.
+@inline(__always)
+func forEachBit(_ mask: UInt64, _ body: (Int) -> Void) {
+    var m = mask
+    while m != 0 {
+        body(m.trailingZeroBitCount)
+        m &= m &- 1
     }
 }
 
