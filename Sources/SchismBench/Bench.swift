@@ -6,7 +6,7 @@ import Histories
 import Runner
 import Workloads
 
-/// Benchmarks that print numbers: `swift run -c release schism-bench [checker|runner|versions|memory|big-check FILE]`.
+/// Benchmarks that print numbers: `swift run -c release schism-bench [checker|runner|serve|versions|memory|big-check FILE]`.
 ///
 /// `checker` times the shared Porcupine histories, the kv files as one partition, and a
 /// generated 1,000,000-operation history (parse and check in a child process, for its peak memory).
@@ -27,6 +27,8 @@ enum Bench {
             try VersionsBench.run(Array(args.dropFirst()))
         case "runner":
             try await runner()
+        case "serve":
+            try await ServeBench.run(Array(args.dropFirst()))
         case "memory":
             try memory()
         case "sequential-check":
@@ -38,7 +40,7 @@ enum Bench {
         case nil, "checker":
             try checker()
         default:
-            print("usage: schism-bench [checker | runner | versions [FILE...] | memory | big-check FILE | one-partition FILE | sequential-check N [MAX-MEMORY]]")
+            print("usage: schism-bench [checker | runner | serve [N] | versions [FILE...] | memory | big-check FILE | one-partition FILE | sequential-check N [MAX-MEMORY]]")
         }
     }
 

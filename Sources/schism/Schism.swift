@@ -8,6 +8,6 @@ struct Schism: AsyncParsableCommand {
         abstract: "Jepsen-style chaos and linearizability testing.",
         subcommands: [
             TestCommand.self, CheckCommand.self, AnalyzeCommand.self, GenerateCommand.self, ClusterCommand.self, ExecCommand.self,
-            HealCommand.self,
+            TestAllCommand.self, HealCommand.self, ServeCommand.self,
         ])
 }
