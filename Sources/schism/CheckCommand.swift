@@ -209,7 +209,7 @@ struct CheckCommand: ParsableCommand {
                 if json {
                     items.append(.object(["file": .string(path), "error": .string(error.description), "exitCode": .int(Int64(error.exitCode))]))
                 } else {
-                    printError("schism: \(error)")
+                    printError("schism: " + Schism.readable(error.description))
                 }
             }
         }

@@ -11,9 +11,9 @@ struct UserFacingError: Error, CustomStringConvertible {
     var description: String { message }
 }
 
-/// Prints a user-facing error to stderr and exits with its code.
+/// Prints a user-facing error to stderr (long quoted input cut) and exits with its code.
 func exitWith(_ error: UserFacingError) -> ExitCode {
-    printError("schism: \(error.message)")
+    printError("schism: " + Schism.readable(error.message))
     return ExitCode(error.code)
 }
 
