@@ -7,7 +7,8 @@ packages=(
   openssh-server openssh-client iptables iproute2 util-linux procps  # the local cluster
   faketime libfaketime         # clock faults on the local cluster
   etcd-server etcd-client      # the default system under test
-  chromium                     # browser tests of the HTML report
+  chromium                     # browser tests of the HTML report and of schism serve
+  unzip                        # the test that unpacks schism serve's zip of a run
 )
 missing=()
 for p in "${packages[@]}"; do
