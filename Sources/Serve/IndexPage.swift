@@ -31,7 +31,7 @@ enum IndexPage {
         var h = """
             <!DOCTYPE html>
             <html lang="en"><head><meta charset="utf-8"><title>Schism results</title>
-            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,">
             <style>
             body{font:14px/1.4 system-ui,sans-serif;margin:1.5em;color:#222}
             h1{font-size:1.4em;margin:0 0 .3em}

@@ -85,6 +85,7 @@ public struct ResultsServer: Sendable {
                 if let p = query["page"].flatMap({ Int($0) }) { q.page = p }
                 return Self.html(IndexPage.render(index.scan(), query: q, root: root))
             }
+            if parts == ["favicon.ico"] { return Response(status: .noContent) }
             guard parts[0] == "runs", parts.count >= 3 else { return Self.notFound() }
             var run = parts[2]
             if parts.count == 3, run.hasSuffix(".zip"), !path.trailingSlash {

@@ -28,7 +28,15 @@ final class RunIndex: Sendable {
     static let maxRuns = 200_000
 
     let root: String
-    private let cache = Mutex<[String: (mtime: timespec, summary: RunSummary?)]>([:])
+
+    /// What the last scan saw: each run folder's modification time and summary, and the entries
+    /// built from them, sorted; reused as they are while no folder changed.
+    private struct State {
+        var runs: [String: (mtime: timespec, summary: RunSummary?)] = [:]
+        var entries: [Entry] = []
+    }
+
+    private let state = Mutex(State())
 
     /// The index of the results folder `root`.
     init(root: String) {
@@ -37,30 +45,37 @@ final class RunIndex: Sendable {
 
     /// Every run, newest first (by the run folder's stamp, then workload).
     func scan() -> [Entry] {
-        var found: [(String, String, String, timespec)] = []
+        var found: [(workload: String, run: String, path: String, mtime: timespec)] = []
         for workload in Self.folders(in: root) {
             for run in Self.folders(in: root + "/" + workload.name) {
                 if found.count >= Self.maxRuns { break }
                 found.append((workload.name, run.name, root + "/" + workload.name + "/" + run.name, run.mtime))
             }
         }
-        let known = cache.withLock { $0 }
-        var fresh: [String: (mtime: timespec, summary: RunSummary?)] = [:]
-        var entries: [Entry] = []
-        entries.reserveCapacity(found.count)
-        for (workload, run, path, mtime) in found {
-            let summary: RunSummary?
-            if let hit = known[path], hit.mtime.tv_sec == mtime.tv_sec, hit.mtime.tv_nsec == mtime.tv_nsec {
-                summary = hit.summary
-            } else {
-                summary = RunSummary.read(folder: path)
+        return state.withLock { state in
+            let unchanged = found.count == state.runs.count && found.allSatisfy { f in
+                guard let hit = state.runs[f.path] else { return false }
+                return hit.mtime.tv_sec == f.mtime.tv_sec && hit.mtime.tv_nsec == f.mtime.tv_nsec
             }
-            fresh[path] = (mtime, summary)
-            if let summary { entries.append(Entry(workloadFolder: workload, run: run, summary: summary)) }
+            if unchanged { return state.entries }
+            var runs: [String: (mtime: timespec, summary: RunSummary?)] = [:]
+            runs.reserveCapacity(found.count)
+            var entries: [Entry] = []
+            entries.reserveCapacity(found.count)
+            for f in found {
+                let summary: RunSummary?
+                if let hit = state.runs[f.path], hit.mtime.tv_sec == f.mtime.tv_sec, hit.mtime.tv_nsec == f.mtime.tv_nsec {
+                    summary = hit.summary
+                } else {
+                    summary = RunSummary.read(folder: f.path)
+                }
+                runs[f.path] = (f.mtime, summary)
+                if let summary { entries.append(Entry(workloadFolder: f.workload, run: f.run, summary: summary)) }
+            }
+            entries.sort { ($0.run, $0.workloadFolder) > ($1.run, $1.workloadFolder) }
+            state = State(runs: runs, entries: entries)
+            return entries
         }
-        cache.withLock { $0 = fresh }
-        entries.sort { ($0.run, $0.workloadFolder) > ($1.run, $1.workloadFolder) }
-        return entries
     }
 
     /// The real folders (not links, not hidden) in `path`, with their modification times.
