@@ -50,13 +50,24 @@ final class DevTools {
         }
         // Keep draining the browser's stderr so that it never blocks on a full pipe.
         err.fileHandleForReading.readabilityHandler = { _ = $0.availableData }
-        let list = try RawHTTP.send("GET", "/json/list", port: port)
-        guard case .array(let targets) = try JSONValue.parse(list.text),
-            let page = targets.first(where: { $0["type"]?.stringValue == "page" }),
-            let ws = page["webSocketDebuggerUrl"]?.stringValue, let pathStart = ws.range(of: "/devtools/")
-        else { throw HTTPFailure("no page target in \(list.text.prefix(500))") }
-        fd = try Self.connect(port: port, path: String(ws[pathStart.lowerBound...]))
-        for method in ["Runtime.enable", "Log.enable", "Page.enable"] { _ = try call(method) }
+        do {
+            let list = try RawHTTP.send("GET", "/json/list", port: port)
+            guard case .array(let targets) = try JSONValue.parse(list.text),
+                let page = targets.first(where: { $0["type"]?.stringValue == "page" }),
+                let ws = page["webSocketDebuggerUrl"]?.stringValue, let pathStart = ws.range(of: "/devtools/")
+            else { throw HTTPFailure("no page target in \(list.text.prefix(500))") }
+            fd = try Self.connect(port: port, path: String(ws[pathStart.lowerBound...]))
+        } catch {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            throw error
+        }
+        do {
+            for method in ["Runtime.enable", "Log.enable", "Page.enable"] { _ = try call(method) }
+        } catch {
+            close()
+            throw error
+        }
     }
 
     /// Stops the browser (by its PID) and removes its profile.
