@@ -19,6 +19,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
     ],
     targets: [
         // Shared basics every target may import: the JSON value, durations, the seeded random
@@ -95,16 +97,26 @@ let package = Package(
         .target(name: "Plugins", dependencies: ["BringYourOwn", "Checkers", "Etcd", "Redis", "Postgres", "Faults", "Runner", "Systems", "Workloads"]),
         // The test runner: test plans, workers, the recorder, the fault loop, the phases of a run.
         .target(name: "Runner", dependencies: ["Basics", "Config", "Workloads", "Histories", "Checkers", "SyntheticHistories", "Report", "Results", "Control", "Cluster", "Systems", "Faults", "Yams"]),
+        // `schism serve`: the results folder over HTTP (Hummingbird), read-only: the index of runs,
+        // each run's report and files, a streamed zip of a run.
+        .target(
+            name: "Serve",
+            dependencies: [
+                "Basics", "Results",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]),
         // The command-line interface: the only target that parses arguments.
         .executableTarget(
             name: "schism",
             dependencies: [
                 "Basics", "Config", "Histories", "Checkers", "SyntheticHistories", "Report", "Results", "Control", "Cluster",
-                "Systems", "Faults", "Runner", "Plugins",
+                "Systems", "Faults", "Runner", "Plugins", "Serve",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // Benchmarks that print numbers (run with -c release).
-        .executableTarget(name: "SchismBench", dependencies: ["Basics", "BringYourOwn", "Control", "Systems", "Histories", "Checkers", "SyntheticHistories", "Report", "Runner", "Workloads"]),
+        .executableTarget(name: "SchismBench", dependencies: ["Basics", "BringYourOwn", "Control", "Systems", "Histories", "Checkers", "SyntheticHistories", "Report", "Results", "Runner", "Serve", "Workloads"]),
         // Fuzz targets for the readers and the checker: replays files when built normally; a libFuzzer
         // fuzzer when scripts/fuzz.sh builds it with -sanitize=fuzzer (docs/fuzzing.md).
         .executableTarget(name: "SchismFuzz", dependencies: ["Basics", "Histories", "Checkers", "CLibFuzzer"]),
@@ -125,6 +137,10 @@ let package = Package(
         .testTarget(name: "FuzzTests", dependencies: ["Basics", "SchismFuzz", "SchismTestKit"]),
         .testTarget(name: "ReportTests", dependencies: ["Histories", "Checkers", "Report", "SchismTestKit"]),
         .testTarget(name: "ResultsTests", dependencies: ["Basics", "Histories", "Checkers", "Report", "Results", "SchismTestKit"]),
+        // schism serve with real HTTP on loopback, JUnit files, test-all and the CLI's messages (the real executable).
+        .testTarget(
+            name: "ServeTests",
+            dependencies: ["Basics", "Histories", "Checkers", "Results", "Serve", "SchismTestKit", "ClusterTestKit", "Cluster", "Control"]),
         .testTarget(name: "FaultsTests", dependencies: ["Basics", "Faults", "Plugins", "Control", "Cluster", "Systems", "SyntheticHistories", "Histories", "Report", "ControlTestKit", "ClusterTestKit"]),
         .testTarget(name: "SystemsTests", dependencies: ["Systems", "Control"]),
         .testTarget(

@@ -9,8 +9,9 @@ packages=(
   etcd-server etcd-client      # the default system under test
   redis-server redis-sentinel redis-tools  # Redis with replication and Sentinel
   postgresql                   # the postgres system (its server runs as the postgres user)
-  chromium                     # browser tests of the HTML report
+  chromium                     # browser tests of the HTML report and of schism serve
   python3                      # the bring-your-own example server and client (Workloads/examples)
+  unzip                        # the test that unpacks schism serve's zip of a run
 )
 missing=()
 for p in "${packages[@]}"; do

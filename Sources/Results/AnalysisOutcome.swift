@@ -23,8 +23,15 @@ public struct AnalysisOutcome: Sendable {
         outcomes.contains { $0.historyError != nil } ? ExitStatus.dataError : verdict.exitCode
     }
 
-    /// The files ``RunAnalysis`` writes: `results.json`, `report.txt`, `report.html`.
-    public var files: [String] { [run.folder.resultsJSON, run.folder.reportText, run.folder.reportHTML] }
+    /// The files ``RunAnalysis`` writes: `results.json`, `report.txt`, `report.html`, `summary.json`, `junit.xml`.
+    public var files: [String] {
+        [run.folder.resultsJSON, run.folder.reportText, run.folder.reportHTML, run.folder.summaryJSON, run.folder.junitXML]
+    }
+
+    /// What the index of runs shows (`summary.json`).
+    public var summary: RunSummary {
+        RunSummary(record: run.record, verdict: verdict, exitCode: exitCode, history: history)
+    }
 
     /// One line per checker: `linearizability: INVALID: 3 keys, 1200 operations, ... (0.012 s)`.
     public var summaryLines: [String] {
@@ -73,11 +80,16 @@ public struct AnalysisOutcome: Sendable {
         }
     }
 
-    /// Writes `results.json`, `report.txt` and `report.html` into the run's folder.
+    /// Writes ``files`` into the run's folder; `summary.json` last, so that the index shows a run
+    /// as analysed only when its reports are there.
     func write(renderers: OutcomeRenderers) throws(RunError) {
         let (text, html) = reports(renderers: renderers)
         let folder = run.folder
-        for (content, file) in [(json.jsonText + "\n", folder.resultsJSON), (text, folder.reportText), (html, folder.reportHTML)] {
+        let contents = [
+            (json.jsonText + "\n", folder.resultsJSON), (text, folder.reportText), (html, folder.reportHTML),
+            (JUnitReport.xml([self]), folder.junitXML), (summary.json.jsonText + "\n", folder.summaryJSON),
+        ]
+        for (content, file) in contents {
             do { try folder.write(content, to: file) } catch {
                 throw RunError(path: file, message: "cannot be written: \(error.localizedDescription)", exitCode: ExitStatus.cannotCreate)
             }

@@ -64,6 +64,10 @@ public struct RunFolder: Sendable, Equatable {
     public var reportText: String { path + "/report.txt" }
     /// The run report as one HTML page.
     public var reportHTML: String { path + "/report.html" }
+    /// The few fields the index of runs shows (``RunSummary``).
+    public var summaryJSON: String { path + "/summary.json" }
+    /// The verdict as JUnit XML, for CI (``JUnitReport``).
+    public var junitXML: String { path + "/junit.xml" }
     /// Everything the run printed.
     public var log: String { path + "/schism.log" }
 

@@ -6,7 +6,7 @@ import Histories
 import Runner
 import Workloads
 
-/// Benchmarks that print numbers: `swift run -c release schism-bench [checker|porcupine [PEER-DIR]|runner|adapter|versions|memory|transactions|big-check FILE]`.
+/// Benchmarks that print numbers: `swift run -c release schism-bench [checker|porcupine [PEER-DIR]|runner|adapter|serve|versions|memory|transactions|big-check FILE]`.
 ///
 /// `checker` times the shared Porcupine histories, the kv files as one partition, and a
 /// generated 1,000,000-operation history (parse and check in a child process, for its peak memory).
@@ -41,6 +41,8 @@ enum Bench {
             try await runner()
         case "adapter":
             try await AdapterBench.run()
+        case "serve":
+            try await ServeBench.run(Array(args.dropFirst()))
         case "memory":
             try memory()
         case "sequential-check":
@@ -52,7 +54,7 @@ enum Bench {
         case nil, "checker":
             try checker()
         default:
-            print("usage: schism-bench [checker | porcupine [PEER-DIR] | check-files etcd|kv|kvnp FILE... | runner | adapter | versions [FILE...] | memory | transactions | big-check FILE | one-partition FILE | sequential-check N [MAX-MEMORY]]")
+            print("usage: schism-bench [checker | porcupine [PEER-DIR] | check-files etcd|kv|kvnp FILE... | runner | adapter | serve [N] | versions [FILE...] | memory | transactions | big-check FILE | one-partition FILE | sequential-check N [MAX-MEMORY]]")
         }
     }
 

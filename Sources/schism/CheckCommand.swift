@@ -69,6 +69,9 @@ struct CheckCommand: ParsableCommand {
     @Flag(help: "Print the results as JSON instead of text.")
     var json = false
 
+    @Option(help: "Write JUnit XML to this file for CI: one test suite per run folder, a test case per checker and per failing key.")
+    var junit: String?
+
     @Option(help: "Invalid keys explained in full per file; the rest are counted.")
     var maxExplained = 3
 
@@ -118,6 +121,9 @@ struct CheckCommand: ParsableCommand {
         }
         if let nullReads, !["absent", "unknown"].contains(nullReads) {
             throw ValidationError("--null-reads takes absent or unknown")
+        }
+        if let junit, !paths.contains(where: RunFolder.isRunFolder) {
+            throw ValidationError("--junit \(junit) applies to run folders (e.g. results/latest); none of the paths is one")
         }
         if let run = paths.first(where: RunFolder.isRunFolder) {
             if let plain = paths.first(where: { !RunFolder.isRunFolder($0) }) {
@@ -237,24 +243,33 @@ struct CheckCommand: ParsableCommand {
         var codes: [Int32] = []
         var items: [JSONValue] = []
         var pages: [(file: String, verdict: Verdict, html: () -> String)] = []
+        var analysed: [AnalysisOutcome] = []
+        var failed: [RunError] = []
         for path in paths {
             do throws(RunError) {
                 let a = try RunAnalysis.analyze(try StoredRun(path: path), registry: checkerRegistry, write: false)
                 codes.append(a.exitCode)
+                if junit != nil { analysed.append(a) }
                 if json { items.append(a.json) } else { print(CheckOutput.run(a, path: path, maxExplained: maxExplained)) }
                 let name = "\(a.run.record.workload)-" + (a.run.folder.path as NSString).lastPathComponent
                 pages.append((name, a.verdict, { HTMLReport.render(outcomes: a.outcomes, history: a.history, title: "Schism check: \(path)") }))
             } catch {
                 codes.append(error.exitCode)
+                failed.append(error)
                 if json {
                     items.append(.object(["file": .string(path), "error": .string(error.description), "exitCode": .int(Int64(error.exitCode))]))
                 } else {
-                    printError("schism: \(error)")
+                    printError("schism: " + Schism.readable(error.description))
                 }
             }
         }
         if json { print(JSONValue.array(items).jsonText) }
         try writeHTML { try CheckOutput.writePages(pages, to: $0, several: paths.count > 1) }
+        if let junit {
+            do { try JUnitReport.xml(analysed, errors: failed).write(toFile: junit, atomically: true, encoding: .utf8) } catch {
+                throw exitWith(UserFacingError(message: "cannot write the JUnit file \(junit): \(error.localizedDescription)", code: ExitStatus.cannotCreate))
+            }
+        }
         let code = CheckOutput.exitCode(codes: codes)
         if code != 0 { throw ExitCode(code) }
     }

@@ -25,6 +25,21 @@ struct ExecCommand: AsyncParsableCommand {
     @Argument(parsing: .captureForPassthrough, help: "The command and its arguments (after --).")
     var command: [String] = []
 
+    /// The options `exec` takes before `--`, for the nearest-option hint.
+    static let optionNames = ["--nodes-file", "--nodes", "--accept-new-host-keys", "--sudo", "--timeout", "--help"]
+
+    func validate() throws {
+        // Everything from the first word `exec` does not know is captured as the command, so a
+        // mistyped option before `--` would silently run on every node: refuse it instead.
+        guard let first = command.first, first != "--", first.hasPrefix("-") else { return }
+        if first == "--help" || first == "-h" { throw CleanExit.helpRequest(self) }
+        let name = String(first.prefix { $0 != "=" })
+        let hint = nearestOption(to: name, in: Self.optionNames).map { " Did you mean '\($0)'?" } ?? ""
+        throw ValidationError(
+            "unknown option '\(quoted(name))' before --.\(hint) Options go before --, the command after it, "
+                + "e.g. schism exec --nodes n1 -- uname -a")
+    }
+
     func run() async throws {
         let argv = command.first == "--" ? Array(command.dropFirst()) : command
         guard !argv.isEmpty else {

@@ -1,3 +1,4 @@
+import Basics
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -11,14 +12,15 @@ struct UserFacingError: Error, CustomStringConvertible {
     var description: String { message }
 }
 
-/// Prints a user-facing error to stderr and exits with its code.
+/// Prints a user-facing error to stderr (long quoted input cut) and exits with its code.
 func exitWith(_ error: UserFacingError) -> ExitCode {
-    printError("schism: \(error.message)")
+    printError("schism: " + Schism.readable(error.message))
     return ExitCode(error.code)
 }
 
 /// Writes a line to standard error.
 func printError(_ text: String) {
+    LiveLine.clear()
     var stderr = StandardError()
     print(text, to: &stderr)
 }
@@ -26,6 +28,7 @@ func printError(_ text: String) {
 /// Writes a line to standard output at once, unbuffered, so that a long command's lines reach a
 /// pipe or a CI log as they happen and in order with standard error.
 func printNow(_ text: String) {
+    LiveLine.clear()
     var out = UnbufferedOutput(fd: 1)
     print(text, to: &out)
 }

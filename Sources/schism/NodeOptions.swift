@@ -37,6 +37,6 @@ func controlExit(for error: Error) -> ExitCode {
     case let error as NodesFileError: code = error.exitCode
     default: code = 70
     }
-    printError("schism: \(error)")
+    printError("schism: " + Schism.readable("\(error)"))
     return ExitCode(code)
 }
