@@ -241,7 +241,7 @@ enum PorcupineBench {
     /// every call completed.
     static func unfinished(_ config: HistorySynthesizer.Config) throws -> Set<Int> {
         var open: [ProcessID: Int] = [:]
-        try HistorySynthesizer(config).generate { op in
+        HistorySynthesizer(config).generate { op in
             if op.type == .invoke { open[op.process] = op.index } else { open[op.process] = nil }
         }
         return Set(open.values)
