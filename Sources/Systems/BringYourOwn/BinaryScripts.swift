@@ -154,33 +154,11 @@ public struct BinaryScripts: Sendable {
     /// Sends SIGKILL to our server's process group (if it runs) and waits until it is gone.
     public func kill() -> String { prelude + killBody }
 
-    var killBody: String {
-        """
-        if is_ours "$pid"; then
-          kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" || true
-          i=0
-          while is_ours "$pid" && [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); done
-          if is_ours "$pid"; then fail "\(name) (pid $pid) still runs 5 s after SIGKILL" 5; fi
-          echo "killed $pid"
-        else
-          echo "not running"
-        fi
-        rm -f "$pidfile"
-
-        """
-    }
+    var killBody: String { DaemonShell.killBody(name: name, group: true) }
 
     /// Sends SIGSTOP (`pause`) or SIGCONT to our server's process group; pausing a stopped server fails.
     public func signal(pause: Bool) -> String {
-        var s = prelude
-        if pause {
-            s += "is_ours \"$pid\" || fail \"\(name) is not running, nothing to pause\" 6\n"
-            s += "kill -STOP -- \"-$pid\" 2>/dev/null || kill -STOP \"$pid\"\necho \"paused $pid\"\n"
-        } else {
-            s += "if ! is_ours \"$pid\"; then echo \"not running\"; exit 0; fi\n"
-            s += "kill -CONT -- \"-$pid\" 2>/dev/null || kill -CONT \"$pid\"\necho \"resumed $pid\"\n"
-        }
-        return s
+        prelude + DaemonShell.signalBody(name: name, pause: pause, group: true)
     }
 
     /// Runs `stop` (a shell line, bounded by 10 s) if the server runs, gives it 5 s to exit,

@@ -24,4 +24,49 @@ public enum DaemonShell {
         pid=$(cat "$pidfile" 2>/dev/null || true)
 
         """
+
+    /// Kills our daemon (`$pid`, when `is_ours`) with SIGKILL, continues it in case it was
+    /// paused, waits up to 5 s until it is gone and removes the pidfile; the script goes on.
+    /// With `group`, the signals go to the daemon's process group (a daemon started under
+    /// `setsid` leads one), so children cannot outlive it.
+    public static func killBody(name: String, group: Bool) -> String {
+        """
+        if is_ours "$pid"; then
+          \(send("KILL", group: group)) || true
+          \(send("CONT", group: group)) 2>/dev/null || true
+          _n=0
+          while is_ours "$pid" && ! gone "$pid" && [ $_n -lt 100 ]; do sleep 0.05; _n=$((_n+1)); done
+          if is_ours "$pid" && ! gone "$pid"; then fail "\(name) (pid $pid) still runs 5 s after SIGKILL" 5; fi
+          echo "killed $pid"
+        else
+          echo "not running"
+        fi
+        rm -f "$pidfile"
+
+        """
+    }
+
+    /// Pauses (SIGSTOP) or resumes (SIGCONT) our daemon, or its process group with `group`;
+    /// pausing a daemon that does not run fails with status 6, resuming it is a no-op.
+    public static func signalBody(name: String, pause: Bool, group: Bool) -> String {
+        if pause {
+            return """
+                is_ours "$pid" || fail "\(name) is not running, nothing to pause" 6
+                \(send("STOP", group: group))
+                echo "paused $pid"
+
+                """
+        }
+        return """
+            if ! is_ours "$pid"; then echo "not running"; exit 0; fi
+            \(send("CONT", group: group))
+            echo "resumed $pid"
+
+            """
+    }
+
+    /// `kill -SIGNAL` to `$pid`, or to its process group and then (if it has none) to it alone.
+    private static func send(_ signal: String, group: Bool) -> String {
+        group ? "{ kill -\(signal) -- \"-$pid\" 2>/dev/null || kill -\(signal) \"$pid\"; }" : "kill -\(signal) \"$pid\""
+    }
 }

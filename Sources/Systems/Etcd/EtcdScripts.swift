@@ -105,33 +105,11 @@ public struct EtcdScripts: Sendable {
     }
 
     /// Kills without exiting the script, so other commands can follow.
-    var killBody: String {
-        """
-        if is_ours "$pid"; then
-          kill -KILL "$pid" || true
-          i=0
-          while is_ours "$pid" && [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); done
-          if is_ours "$pid"; then fail "etcd (pid $pid) still runs 5 s after SIGKILL" 5; fi
-          echo "killed $pid"
-        else
-          echo "not running"
-        fi
-        rm -f "$pidfile"
-
-        """
-    }
+    var killBody: String { DaemonShell.killBody(name: "etcd", group: false) }
 
     /// Sends SIGSTOP (`pause`) or SIGCONT (resume) to our etcd; pausing a stopped server fails.
     public func signal(pause: Bool) -> String {
-        var s = prelude
-        if pause {
-            s += "is_ours \"$pid\" || fail \"etcd is not running, nothing to pause\" 6\n"
-            s += "kill -STOP \"$pid\"\necho \"paused $pid\"\n"
-        } else {
-            s += "if ! is_ours \"$pid\"; then echo \"not running\"; exit 0; fi\n"
-            s += "kill -CONT \"$pid\"\necho \"resumed $pid\"\n"
-        }
-        return s
+        prelude + DaemonShell.signalBody(name: "etcd", pause: pause, group: false)
     }
 
     /// Kills our etcd if it runs, then removes every file etcd had on the node.

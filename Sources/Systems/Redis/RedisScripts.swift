@@ -106,36 +106,12 @@ public struct RedisScripts: Sendable {
         prelude(daemon) + killBody(daemon)
     }
 
-    /// Kills without exiting the script, so other commands can follow. A paused daemon is
-    /// continued after the SIGKILL so it dies at once.
-    func killBody(_ daemon: RedisDaemon) -> String {
-        """
-        if is_ours "$pid"; then
-          kill -KILL "$pid" || true
-          kill -CONT "$pid" 2>/dev/null || true
-          i=0
-          while is_ours "$pid" && ! gone "$pid" && [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); done
-          if is_ours "$pid" && ! gone "$pid"; then fail "\(daemon.rawValue) (pid $pid) still runs 5 s after SIGKILL" 5; fi
-          echo "killed $pid"
-        else
-          echo "not running"
-        fi
-        rm -f "$pidfile"
-
-        """
-    }
+    /// Kills without exiting the script, so other commands can follow.
+    func killBody(_ daemon: RedisDaemon) -> String { DaemonShell.killBody(name: daemon.rawValue, group: false) }
 
     /// Sends SIGSTOP (`pause`) or SIGCONT (resume) to a daemon; pausing a stopped one fails.
     public func signal(_ daemon: RedisDaemon, pause: Bool) -> String {
-        var s = prelude(daemon)
-        if pause {
-            s += "is_ours \"$pid\" || fail \"\(daemon.rawValue) is not running, nothing to pause\" 6\n"
-            s += "kill -STOP \"$pid\"\necho \"paused $pid\"\n"
-        } else {
-            s += "if ! is_ours \"$pid\"; then echo \"not running\"; exit 0; fi\n"
-            s += "kill -CONT \"$pid\"\necho \"resumed $pid\"\n"
-        }
-        return s
+        prelude(daemon) + DaemonShell.signalBody(name: daemon.rawValue, pause: pause, group: false)
     }
 
     /// Kills both daemons if they run, then removes every file Redis had on the node.
