@@ -218,14 +218,19 @@ struct CheckCommand: ParsableCommand {
                 return FileOutcome(file: file, error: "\(file): \(error.description)", code: ExitStatus.usage)
             }
         }
+        let progress = json ? nil : CheckProgress(file: file)
         let chosen = model.flatMap(Models.named) ?? Models.infer(functions: Set(history.operations.lazy.filter { $0.process != .nemesis }.map(\.f)))
-        let options = CheckOptions(
+        var options = CheckOptions(
             initial: initial, partitionByKey: !noPartition, timeoutSeconds: timeout.flatMap(Duration.parseSeconds),
             partitionTimeoutSeconds: partitionTimeout.map(Duration.parseSeconds) ?? CheckOptions.defaultPartitionTimeoutSeconds,
             nullReadsAreUnknown: nullReads.map { $0 == "unknown" } ?? CheckOptions.nullReadsAreUnknown(for: history.format),
             stopEarly: !allPartitions,
             earlyStopGraceSeconds: earlyStopGrace.flatMap(Duration.parseSeconds) ?? CheckOptions.defaultEarlyStopGraceSeconds,
             maxMemoryBytes: maxMemory.map(MachineMemory.parseBytes) ?? CheckOptions.defaultMaxMemoryBytes)
+        if let progress {
+            options.progress = { done, total in progress.update(done: done, total: total) }
+        }
+        defer { progress?.finish() }
         do {
             // A register history whose completions all carry versions is checked with versioned-register.
             let choice = RegisterVersions.choose(chosen, for: history.operations, nullReadsAreUnknown: options.nullReadsAreUnknown)

@@ -25,6 +25,9 @@ public struct CheckOptions: Sendable {
     /// Stop (unknown) a search once the searches running together hold more than this many bytes
     /// (default ``defaultMaxMemoryBytes``; nil: no limit).
     public var maxMemoryBytes: Int?
+    /// Told after each partition is decided: how many are done and how many there are in all.
+    /// Called from the checking threads, so it must be cheap and safe to call concurrently.
+    public var progress: (@Sendable (_ done: Int, _ total: Int) -> Void)?
 
     /// The time budget of one partition when none is given: 60 s.
     public static let defaultPartitionTimeoutSeconds = 60.0
@@ -36,8 +39,10 @@ public struct CheckOptions: Sendable {
         partitionTimeoutSeconds: Double? = CheckOptions.defaultPartitionTimeoutSeconds,
         parallelism: Int = CheckOptions.coreCount, nullReadsAreUnknown: Bool = false, stopEarly: Bool = true,
         earlyStopGraceSeconds: Double = CheckOptions.defaultEarlyStopGraceSeconds,
-        maxMemoryBytes: Int? = CheckOptions.defaultMaxMemoryBytes
+        maxMemoryBytes: Int? = CheckOptions.defaultMaxMemoryBytes,
+        progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil
     ) {
+        self.progress = progress
         self.nullReadsAreUnknown = nullReadsAreUnknown
         self.initial = initial
         self.partitionByKey = partitionByKey

@@ -33,6 +33,7 @@ public struct LinearizabilityChecker: Sendable {
 
     private final class Shared: Sendable {
         let next = Atomic<Int>(0)
+        let done = Atomic<Int>(0)
         let results: Mutex<[Result<PartitionResult, CheckError>?]>
 
         init(count: Int) { results = Mutex(Array(repeating: nil, count: count)) }
@@ -81,6 +82,9 @@ public struct LinearizabilityChecker: Sendable {
                     own.finish()
                 }
                 shared.results.withLock { $0[g] = result }
+                if let progress = options.progress {
+                    progress(shared.done.wrappingAdd(1, ordering: .relaxed).newValue, schedule.count)
+                }
             }
         }
 
