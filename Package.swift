@@ -102,7 +102,7 @@ let package = Package(
         .target(
             name: "Serve",
             dependencies: [
-                "Basics", "Results",
+                "Basics", "Report", "Results",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -3,7 +3,7 @@ import Checkers
 import Histories
 
 /// Formatting shared by the reports: times, cutting long text, escaping for HTML and scripts.
-enum Format {
+public enum Format {
     /// Nanoseconds since the test started as seconds with microsecond precision: `1.234567 s`.
     static func time(ns: Int64) -> String {
         let us = (ns + (ns >= 0 ? 500 : -500)) / 1000
@@ -39,7 +39,7 @@ enum Format {
     }
 
     /// Escapes text for HTML content and double- or single-quoted attribute values.
-    static func html(_ s: String) -> String {
+    public static func html(_ s: String) -> String {
         var out = ""
         out.reserveCapacity(s.utf8.count)
         for c in s.unicodeScalars {

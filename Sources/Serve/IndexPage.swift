@@ -1,4 +1,5 @@
 import Foundation
+import Report
 import Results
 
 /// The index of runs as one HTML page: a table coloured by verdict, filters by workload and
@@ -50,12 +51,12 @@ enum IndexPage {
             </style></head>
             <body data-runs="\(shown.count)">
             <h1>Schism results</h1>
-            <p class="muted">\(esc(root)): \(entries.count) runs; shown \(shown.count)\(counts.isEmpty ? "" : " (" + verdicts.compactMap { v in counts[v].map { "\($0) \(v)" } }.joined(separator: ", ") + ")")</p>
+            <p class="muted">\(Format.html(root)): \(entries.count) runs; shown \(shown.count)\(counts.isEmpty ? "" : " (" + verdicts.compactMap { v in counts[v].map { "\($0) \(v)" } }.joined(separator: ", ") + ")")</p>
             <form id="filter" method="get" action="/">
             <label>Workload <select name="workload" id="workload"><option value="">all</option>
             """
         for w in workloads {
-            h += "<option value=\"\(esc(w))\"\(w == query.workload ? " selected" : "")>\(esc(w))</option>"
+            h += "<option value=\"\(Format.html(w))\"\(w == query.workload ? " selected" : "")>\(Format.html(w))</option>"
         }
         h += "</select></label>\n<label>Verdict <select name=\"verdict\" id=\"verdict\"><option value=\"\">all</option>"
         for v in verdicts {
@@ -71,12 +72,12 @@ enum IndexPage {
         for e in slice {
             let s = e.summary
             let link = "/runs/" + url(e.workloadFolder) + "/" + url(e.run)
-            h += "<tr class=\"\(esc(s.verdict))\">"
-            h += "<td><a class=\"run\" href=\"\(link)/\">\(esc(s.started.map(shortDate) ?? e.run))</a></td>"
-            h += "<td>\(esc(s.workload))</td><td>\(esc(s.system))</td>"
+            h += "<tr class=\"\(Format.html(s.verdict))\">"
+            h += "<td><a class=\"run\" href=\"\(link)/\">\(Format.html(s.started.map(shortDate) ?? e.run))</a></td>"
+            h += "<td>\(Format.html(s.workload))</td><td>\(Format.html(s.system))</td>"
             h += "<td class=\"n\">\(s.durationSeconds.map { String(format: "%.1f s", $0) } ?? "–")</td>"
-            h += "<td>\(esc(s.faults.isEmpty ? "none" : s.faults.joined(separator: ", ")))</td>"
-            h += "<td class=\"v\">\(esc(s.verdict))</td>"
+            h += "<td>\(Format.html(s.faults.isEmpty ? "none" : s.faults.joined(separator: ", ")))</td>"
+            h += "<td class=\"v\">\(Format.html(s.verdict))</td>"
             h += "<td class=\"n\">\(s.operations.map(String.init) ?? "–")</td>"
             h += "<td class=\"n\">\(s.okPerSecond.map { String(format: "%.0f", $0) } ?? "–")</td>"
             h += "<td><a href=\"\(link)/files/\">files</a> <a href=\"\(link).zip\">zip</a></td></tr>\n"
@@ -111,23 +112,6 @@ enum IndexPage {
     /// `2026-11-25T10:15:00Z` as `2026-11-25 10:15:00`.
     static func shortDate(_ iso: String) -> String {
         String(iso.prefix(19)).replacingOccurrences(of: "T", with: " ")
-    }
-
-    /// `text` escaped for HTML text and attributes.
-    static func esc(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for c in text {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(c)
-            }
-        }
-        return out
     }
 
     /// `text` percent-encoded as one path or query part.

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
+import Report
 import Results
 
 #if canImport(Glibc)
@@ -165,12 +166,12 @@ public struct ResultsServer: Sendable {
 
         /// An HTML list of the files under `dir`, each with an open and a download link.
         private func listing(_ dir: String, folder: String, title: String) -> String {
-            var h = "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>\(IndexPage.esc(title))</title>"
+            var h = "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>\(Format.html(title))</title>"
             h += "<style>body{font:14px/1.5 system-ui,sans-serif;margin:1.5em}td{padding:.1em .8em}td.n{text-align:right}</style></head><body>"
-            h += "<p><a href=\"/\">all runs</a></p><h1>\(IndexPage.esc(title))</h1><table>"
+            h += "<p><a href=\"/\">all runs</a></p><h1>\(Format.html(title))</h1><table>"
             for f in Self.files(in: dir, root: root) {
                 let href = f.relative.split(separator: "/").map { IndexPage.url(String($0)) }.joined(separator: "/")
-                h += "<tr><td><a href=\"\(href)\">\(IndexPage.esc(f.relative))</a></td><td class=\"n\">\(f.size) bytes</td>"
+                h += "<tr><td><a href=\"\(href)\">\(Format.html(f.relative))</a></td><td class=\"n\">\(f.size) bytes</td>"
                 h += "<td><a href=\"\(href)?download\">download</a></td></tr>"
             }
             return h + "</table></body></html>\n"
