@@ -1,7 +1,7 @@
 /// A whole history: operations in real-time (line) order, with where they came from.
 public struct History: Sendable {
-    /// The operations, `operations[i].index == i`.
-    public var operations: [Op]
+    /// The operations, `operations[i].index == i`, stored compactly.
+    public var operations: OpLog
     /// The file it was read from, if any, for messages.
     public var source: String?
     /// The format it was read in.
@@ -9,8 +9,16 @@ public struct History: Sendable {
     /// What the reader noticed without refusing the history (print them on stderr).
     public var warnings: [HistoryWarning]
 
-    public init(operations: [Op], source: String? = nil, format: HistoryFormat = .jsonl, warnings: [HistoryWarning] = []) {
+    public init(operations: OpLog, source: String? = nil, format: HistoryFormat = .jsonl, warnings: [HistoryWarning] = []) {
         self.operations = operations
+        self.source = source
+        self.format = format
+        self.warnings = warnings
+    }
+
+    /// A history of the operations in an array.
+    public init(operations: [Op], source: String? = nil, format: HistoryFormat = .jsonl, warnings: [HistoryWarning] = []) {
+        self.operations = OpLog(operations)
         self.source = source
         self.format = format
         self.warnings = warnings
@@ -18,10 +26,11 @@ public struct History: Sendable {
 
     /// The distinct keys, in order of first appearance (`nil` for unkeyed operations).
     public var keys: [String?] {
-        var seen = Set<String?>()
+        var seen = Set<Int32>()
         var out: [String?] = []
-        for op in operations where op.process != .nemesis && seen.insert(op.key).inserted {
-            out.append(op.key)
+        for i in operations.indices where operations[i].process != .nemesis {
+            let id = operations.keyID(i)
+            if seen.insert(id).inserted { out.append(operations.keyName(id)) }
         }
         return out
     }

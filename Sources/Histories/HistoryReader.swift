@@ -60,9 +60,15 @@ public enum HistoryReader {
 
     /// Reads everything from `input` into a `History`.
     static func collect(_ input: ByteSource, format: HistoryFormat?) throws(HistoryError) -> History {
-        var operations: [Op] = []
+        var operations = OpLog()
         do {
-            let used = try stream(input, format: format) { operations.append($0) }
+            let used = try stream(input, format: format) { op in
+                // Positions are kept in 32 bits by the checker; a longer history could not be checked in memory anyway.
+                guard operations.count < Int(Int32.max) else {
+                    throw HistoryError(file: input.name, line: 0, column: 0, message: "more than \(Int32.max) operations; split the history by key")
+                }
+                operations.append(op)
+            }
             return History(operations: operations, source: input.name, format: used, warnings: input.allWarnings)
         } catch let error as HistoryError {
             throw error

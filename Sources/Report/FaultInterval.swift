@@ -51,7 +51,7 @@ public struct FaultInterval: Sendable, Equatable {
     /// stop heals all partitions, restarts every killed node); a start with no stop runs to the end
     /// of the history, the last time recorded. Operations without a time take the last time seen.
     /// Each kind takes its colour from `colours` (fault family name → CSS colour), see ``colour(_:in:)``.
-    public static func intervals(in ops: [Op], summaryChars: Int = 160, colours: [String: String] = [:]) -> [FaultInterval] {
+    public static func intervals(in ops: OpLog, summaryChars: Int = 160, colours: [String: String] = [:]) -> [FaultInterval] {
         var out: [FaultInterval] = []
         var open: [String: [Int]] = [:]  // kind → positions in `out`
         var last: Int64 = 0

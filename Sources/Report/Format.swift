@@ -75,7 +75,7 @@ public enum Format {
     }
 
     /// One call on one line: `op 12 process 3 read null → 3 ok, invoked 1.2 s, completed 1.3 s`.
-    static func call(_ rec: CallRecord, _ ops: [Op], _ max: Int) -> String {
+    static func call(_ rec: CallRecord, _ ops: OpLog, _ max: Int) -> String {
         let inv = ops[rec.invoke]
         var out = "op \(rec.invoke) process \(inv.process) \(inv.f) \(cut(inv.value.jsonText, max))"
         if let c = rec.completion {

@@ -54,7 +54,7 @@ public enum HTMLReport {
     /// One failing partition: prose, candidates, what is left out, and the timeline's data (with
     /// the `faults` that overlap it, shaded).
     static func section(
-        _ p: PartitionResult, number n: Int, ops: [Op], limits: ReportLimits, faults: [FaultInterval] = []
+        _ p: PartitionResult, number n: Int, ops: OpLog, limits: ReportLimits, faults: [FaultInterval] = []
     ) -> String {
         let keyText = p.key == nil ? "Whole history" : "Key \(Format.key(p.key, limits.valueChars))"
         var h = "<section class=\"key\" id=\"key-\(n)\">\n"
@@ -81,7 +81,7 @@ public enum HTMLReport {
 
     /// The partition table: failing partitions first, then valid ones, at most `limits.tableRows` rows.
     static func table(
-        _ partitions: [PartitionResult], ops: [Op], limits: ReportLimits
+        _ partitions: [PartitionResult], ops: OpLog, limits: ReportLimits
     ) -> String {
         let ordered = partitions.filter { $0.verdict != .valid } + partitions.filter { $0.verdict == .valid }
         var h = "<section class=\"partitions\">\n<h2>Partitions</h2>\n<table>\n<thead><tr>"

@@ -40,7 +40,7 @@ public enum JSONReport {
     }
 
     /// One partition's verdict, counts, timing and anomaly.
-    static func partition(_ p: PartitionResult, _ ops: [Op]) -> JSONValue {
+    static func partition(_ p: PartitionResult, _ ops: OpLog) -> JSONValue {
         var times: (first: Int64?, last: Int64?) = (nil, nil)
         if let f = p.calls.first { times.first = ops[f.invoke].time }
         if let l = p.calls.last { times.last = ops[l.completion ?? l.invoke].time }

@@ -30,7 +30,7 @@ struct LatencyPlot {
 
     static let plotHeight = 300.0
 
-    init(stats: RunStats, ops: [Op], maxPoints: Int) {
+    init(stats: RunStats, ops: OpLog, maxPoints: Int) {
         var points: [Point] = []
         points.reserveCapacity(stats.calls.count)
         var openEnded = 0

@@ -88,7 +88,7 @@ extension RunReport {
         return h + "</section>\n"
     }
 
-    private static func plotsSection(_ s: RunStats, ops: [Op], maxPoints: Int) -> String {
+    private static func plotsSection(_ s: RunStats, ops: OpLog, maxPoints: Int) -> String {
         let latency = LatencyPlot(stats: s, ops: ops, maxPoints: maxPoints)
         let throughput = ThroughputPlot(stats: s)
         var h = "<section class=\"plots\">\n<h2>Latency over time</h2>\n"

@@ -54,7 +54,7 @@ public enum TextReport {
     }
 
     /// The section for one failing partition.
-    static func section(_ p: PartitionResult, _ ops: [Op], _ limits: ReportLimits) -> [String] {
+    static func section(_ p: PartitionResult, _ ops: OpLog, _ limits: ReportLimits) -> [String] {
         var out: [String] = []
         let title = p.key == nil ? "Whole history" : "Key \(Format.key(p.key, limits.valueChars))"
         out.append("== \(title): \(p.verdict.rawValue.uppercased()) ==")
@@ -107,7 +107,7 @@ public enum TextReport {
 
     /// The last prefix operations, in linearization order, as an aligned table.
     private static func prefixTail(
-        _ a: Explanation, _ byInvoke: [Int: CallRecord], _ ops: [Op], _ limits: ReportLimits
+        _ a: Explanation, _ byInvoke: [Int: CallRecord], _ ops: OpLog, _ limits: ReportLimits
     ) -> [String] {
         guard !a.prefix.isEmpty, limits.prefixTail > 0 else { return [] }
         let start = max(0, a.prefix.count - limits.prefixTail)

@@ -18,7 +18,7 @@ struct TimelineWindow {
     /// The data the page's script draws from (see `docs/reports.md`).
     var data: JSONValue
 
-    init(partition p: PartitionResult, ops: [Op], limits: ReportLimits, faults: [FaultInterval] = []) {
+    init(partition p: PartitionResult, ops: OpLog, limits: ReportLimits, faults: [FaultInterval] = []) {
         let calls = p.calls
         var posOf: [Int: Int] = [:]
         posOf.reserveCapacity(calls.count)
@@ -96,7 +96,7 @@ struct TimelineWindow {
     /// The fault intervals that overlap the drawn operations (by time, or by line when untimed),
     /// at most `limits.nemesisOps`, for the script to shade.
     private static func spans(
-        _ faults: [FaultInterval], _ drawn: [CallRecord], _ ops: [Op], timed: Bool, limits: ReportLimits
+        _ faults: [FaultInterval], _ drawn: [CallRecord], _ ops: OpLog, timed: Bool, limits: ReportLimits
     ) -> [JSONValue] {
         guard let first = drawn.first?.invoke, !faults.isEmpty else { return [] }
         let last = drawn.map { $0.completion ?? $0.invoke }.max() ?? first
@@ -122,7 +122,7 @@ struct TimelineWindow {
 
     /// Nemesis operations recorded between the first and last drawn events, at most `limits.nemesisOps`.
     private static func nemesis(
-        _ drawn: [CallRecord], _ ops: [Op], timed: Bool, limits: ReportLimits
+        _ drawn: [CallRecord], _ ops: OpLog, timed: Bool, limits: ReportLimits
     ) -> [JSONValue] {
         guard let first = drawn.first?.invoke, limits.nemesisOps > 0 else { return [] }
         let last = drawn.map { $0.completion ?? $0.invoke }.max() ?? first
@@ -144,7 +144,7 @@ struct TimelineWindow {
     }
 
     /// A sentence on what the window leaves out: counts, operation indices and time ranges.
-    func omittedText(_ ops: [Op]) -> String? {
+    func omittedText(_ ops: OpLog) -> String? {
         var parts: [String] = []
         if !omittedBefore.isEmpty { parts.append(Self.describe(omittedBefore, "before", ops)) }
         if !omittedAfter.isEmpty { parts.append(Self.describe(omittedAfter, "after", ops)) }
@@ -152,7 +152,7 @@ struct TimelineWindow {
         return "Not drawn: " + parts.joined(separator: "; ") + "."
     }
 
-    private static func describe(_ calls: [CallRecord], _ side: String, _ ops: [Op]) -> String {
+    private static func describe(_ calls: [CallRecord], _ side: String, _ ops: OpLog) -> String {
         var s = "\(Format.count(calls.count, "operation")) \(side) the window"
         if let f = calls.first, let l = calls.last {
             s += " (ops \(f.invoke)–\(l.invoke)"

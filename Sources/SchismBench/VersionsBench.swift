@@ -15,7 +15,7 @@ enum VersionsBench {
         if files.isEmpty {
             for (processes, operations) in [(5, 2_000), (10, 2_000), (30, 1_000), (30, 3_000)] {
                 let ops = generate(processes: processes, operations: operations, seed: 7)
-                try compare("generated: \(processes) clients on one key, \(operations) ops", ops, budget: budget)
+                try compare("generated: \(processes) clients on one key, \(operations) ops", OpLog(ops), budget: budget)
             }
         }
         for file in files {
@@ -24,7 +24,7 @@ enum VersionsBench {
     }
 
     /// Checks `ops` with cas-register and with the versions, and prints both.
-    static func compare(_ name: String, _ ops: [Op], budget: Double) throws {
+    static func compare(_ name: String, _ ops: OpLog, budget: Double) throws {
         print(name)
         let options = CheckOptions(timeoutSeconds: budget, partitionTimeoutSeconds: budget)
         let plain = RegisterModel(allowsCAS: true)

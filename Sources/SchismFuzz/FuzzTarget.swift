@@ -76,7 +76,7 @@ enum FuzzTarget: String, CaseIterable, Sendable {
     /// Reads at most `checkerOperationLimit` operations and checks them with every model.
     private func check(_ bytes: [UInt8]) {
         struct TooLong: Error {}
-        var ops: [Op] = []
+        var ops = OpLog()
         do {
             try HistoryReader.forEach(bytes: bytes, source: "fuzz", format: .jsonl) { op in
                 guard ops.count < FuzzTarget.checkerOperationLimit else { throw TooLong() }

@@ -99,10 +99,10 @@ struct VersionedDifferentialTests {
             for (name, vops) in variants {
                 // The search with the chosen model (which knows the ok writes' versions and so
                 // refuses to pass over one), the brute force with the bare rules.
-                let choice = RegisterVersions.choose(model, for: vops, nullReadsAreUnknown: false)
+                let choice = RegisterVersions.choose(model, for: OpLog(vops), nullReadsAreUnknown: false)
                 let search = try LinearizabilityChecker(model: choice.model, options: CheckOptions(parallelism: 1))
                     .check(operations: choice.operations).verdict
-                let brute = try Self.bruteForce(model, choice.operations) != nil
+                let brute = try Self.bruteForce(model, Array(choice.operations)) != nil
                 let text = { vops.map(\.jsonLine).joined(separator: "\n") }
                 // The search decides the versioned model exactly.
                 if search != (brute ? .valid : .invalid) {

@@ -37,7 +37,7 @@ struct VersionedRegisterTests {
 
     /// The search's verdict with the versioned model on prepared operations.
     static func versioned(_ ops: [Op]) throws -> Verdict {
-        let choice = RegisterVersions.choose(VersionedRegisterModel(), for: ops, nullReadsAreUnknown: false)
+        let choice = RegisterVersions.choose(VersionedRegisterModel(), for: OpLog(ops), nullReadsAreUnknown: false)
         return try LinearizabilityChecker(model: choice.model, options: CheckOptions(parallelism: 1))
             .check(operations: choice.operations).verdict
     }

@@ -40,10 +40,13 @@ enum Probe {
         return try await remote.exec(RemoteCommand(script: script, timeoutSeconds: 10, sudo: true))
     }
 
-    /// Whether a TCP connection from `from` to `to`'s sshd succeeds within 1 s.
-    static func connects(_ cluster: TestCluster, from: String, to: String) async throws -> Bool {
+    /// Whether a TCP connection from `from` to `to`'s sshd succeeds within 2 s, in one of
+    /// `attempts` tries (a first connection on a loaded machine can miss one deadline; a blocked
+    /// one never succeeds, so checking that traffic is blocked needs one try).
+    static func connects(_ cluster: TestCluster, from: String, to: String, attempts: Int = 3) async throws -> Bool {
         let host = try #require(cluster.nodes.first { $0.name == to }).host
-        let r = try await sh(cluster, from, "timeout 1 bash -c 'exec 3<>/dev/tcp/\(host)/22' 2>/dev/null")
+        let once = "timeout 2 bash -c 'exec 3<>/dev/tcp/\(host)/22' 2>/dev/null"
+        let r = try await sh(cluster, from, "for i in $(seq \(attempts)); do \(once) && exit 0; sleep 0.2; done; exit 1")
         return r.exitStatus == 0
     }
 

@@ -5,7 +5,7 @@ import Testing
 /// The EDN reader: the value subset, op maps, both layouts, and where errors point.
 @Suite struct EDNReaderTests {
     private func read(_ text: String) throws -> [Op] {
-        try HistoryReader.read(text: text, source: "t.edn", format: .edn).operations
+        Array(try HistoryReader.read(text: text, source: "t.edn", format: .edn).operations)
     }
 
     private func value(_ edn: String) throws -> JSONValue {

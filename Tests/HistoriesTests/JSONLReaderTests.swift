@@ -4,7 +4,7 @@ import Testing
 /// The native JSON Lines reader: fields, escapes, numbers, and where errors point.
 @Suite struct JSONLReaderTests {
     private func read(_ text: String) throws -> [Op] {
-        try HistoryReader.read(text: text, source: "t.jsonl", format: .jsonl).operations
+        Array(try HistoryReader.read(text: text, source: "t.jsonl", format: .jsonl).operations)
     }
 
     @Test func readsEveryKnownField() throws {

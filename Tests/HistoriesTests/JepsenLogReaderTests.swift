@@ -4,7 +4,7 @@ import Testing
 /// The Jepsen console log reader (Porcupine's etcd test data) and format detection.
 @Suite struct JepsenLogReaderTests {
     private func read(_ text: String) throws -> [Op] {
-        try HistoryReader.read(text: text, source: "t.log", format: .porcupineLog).operations
+        Array(try HistoryReader.read(text: text, source: "t.log", format: .porcupineLog).operations)
     }
 
     @Test func readsOperationLines() throws {

@@ -28,7 +28,7 @@ struct SharedHistoryFileTests {
         let history = try HistoryReader.read(path: path)
         #expect(history.format == Self.format(of: row.path))
         #expect(history.source == path)
-        let ops = history.operations
+        let ops = Array(history.operations)
         #expect(ops.count == (try Self.expectedCount(row.path, path)))
         #expect(ops.indices.elementsEqual(ops.map(\.index)))
         #expect(ops.filter { $0.type == .invoke }.count ==

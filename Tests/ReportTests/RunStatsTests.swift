@@ -120,7 +120,7 @@ struct RunStatsTests {
         b.nemesis("start-kill", at: 200, .array([.string("n2")]))
         b.nemesis("stop-kill", at: 300)
         b.nemesis("start-kill", at: 400)
-        let f = FaultInterval.intervals(in: b.ops)
+        let f = FaultInterval.intervals(in: OpLog(b.ops))
         #expect(f.map(\.stopIndex) == [2, 2, nil])
         #expect(f.map(\.endNanos) == [300_000_000, 300_000_000, 400_000_000])
         #expect(f.map(\.isOpen) == [false, false, true])

@@ -18,8 +18,13 @@ public struct LinearizabilityChecker: Sendable {
         try check(operations: history.operations)
     }
 
-    /// Checks operations in real-time order (`ops[i].index == i`).
+    /// Checks operations in an array, in real-time order (`ops[i].index == i`).
     public func check(operations ops: [Op]) throws(CheckError) -> CheckResult {
+        try check(operations: OpLog(ops))
+    }
+
+    /// Checks operations in real-time order (`ops[i].index == i`).
+    public func check(operations ops: OpLog) throws(CheckError) -> CheckResult {
         // Built-in models get a specialised search; any other model runs through its witness table.
         switch model {
         case let m as RegisterModel: return try run(m, ops)
@@ -39,17 +44,20 @@ public struct LinearizabilityChecker: Sendable {
         init(count: Int) { results = Mutex(Array(repeating: nil, count: count)) }
     }
 
-    private func run<M: Model>(_ model: M, _ ops: [Op]) throws(CheckError) -> CheckResult {
+    private func run<M: Model>(_ model: M, _ ops: OpLog) throws(CheckError) -> CheckResult {
         let clock = ContinuousClock()
         let start = clock.now
-        let calls: [CallRecord]
-        do { calls = try Pairing.calls(ops) } catch { throw CheckError(index: error.index, message: error.message) }
         let initial: M.State
         do { initial = try model.initialState(options.initial) } catch {
             throw CheckError(index: nil, message: "initial value: \(error.message)")
         }
-
-        let (keys, groups) = partition(calls, ops)
+        // The calls, grouped; the ungrouped list is dropped once grouped (10M calls hold 120 MB).
+        let (keys, groups, callCount): ([String?], [[CallRecord]], Int)
+        do {
+            let calls = try Pairing.calls(ops)
+            (keys, groups) = partition(calls, ops)
+            callCount = calls.count
+        } catch { throw CheckError(index: error.index, message: error.message) }
         // Largest partitions first, so that one long search does not start last.
         let schedule = groups.indices.sorted { groups[$0].count > groups[$1].count }
         let shared = Shared(count: groups.count)
@@ -101,23 +109,24 @@ public struct LinearizabilityChecker: Sendable {
         if let firstError { throw firstError }
         let verdict = partitions.reduce(Verdict.valid) { $0.merged(with: $1.verdict) }
         return CheckResult(
-            model: model.name, verdict: verdict, partitions: partitions, operationCount: calls.count,
+            model: model.name, verdict: verdict, partitions: partitions, operationCount: callCount,
             elapsedSeconds: (clock.now - start).seconds)
     }
 
     /// Groups calls by key (or into one group), keeping keys in order of first appearance.
-    private func partition(_ calls: [CallRecord], _ ops: [Op]) -> ([String?], [[CallRecord]]) {
+    private func partition(_ calls: [CallRecord], _ ops: OpLog) -> ([String?], [[CallRecord]]) {
         guard options.partitionByKey else { return ([nil], [calls]) }
         var keys: [String?] = []
         var groups: [[CallRecord]] = []
-        var slot: [String?: Int] = [:]
+        // Interned key id + 1 (0 for no key) → group, -1 until seen.
+        var slot = [Int](repeating: -1, count: ops.keyCount + 1)
         for c in calls {
-            let k = ops[c.invoke].key
-            if let s = slot[k] {
-                groups[s].append(c)
+            let k = Int(ops.keyID(c.invoke)) + 1
+            if slot[k] >= 0 {
+                groups[slot[k]].append(c)
             } else {
                 slot[k] = groups.count
-                keys.append(k)
+                keys.append(ops.keyName(Int32(k - 1)))
                 groups.append([c])
             }
         }

@@ -1,13 +1,29 @@
 import Histories
 
 /// One client operation from its invocation to its completion.
+///
+/// Stored in 12 bytes (positions as 32-bit integers: a history holds fewer than 2^31
+/// operations, which `HistoryReader` enforces), since a check keeps one per call.
 public struct CallRecord: Sendable, Hashable {
-    /// Index of the invocation in the history.
-    public var invoke: Int
-    /// Index of the completion, or nil when the operation never completed (counted as `info`).
-    public var completion: Int?
+    private var invoke32: Int32
+    private var completion32: Int32
     /// `ok`, `fail` or `info`.
     public var outcome: OpType
+
+    public init(invoke: Int, completion: Int?, outcome: OpType) {
+        invoke32 = Int32(truncatingIfNeeded: invoke)
+        completion32 = completion.map { Int32(truncatingIfNeeded: $0) } ?? -1
+        self.outcome = outcome
+    }
+
+    /// Index of the invocation in the history.
+    public var invoke: Int { Int(invoke32) }
+
+    /// Index of the completion, or nil when the operation never completed (counted as `info`).
+    public var completion: Int? {
+        get { completion32 < 0 ? nil : Int(completion32) }
+        set { completion32 = newValue.map { Int32(truncatingIfNeeded: $0) } ?? -1 }
+    }
 }
 
 /// A history whose invocations and completions do not pair up.
@@ -21,31 +37,49 @@ public struct PairingError: Error, Sendable, Equatable, CustomStringConvertible 
 
 /// Pairs client invocations with their completions; nemesis and other named processes are skipped.
 public enum Pairing {
-    /// The client operations in invocation order. An invocation with no completion is `info`.
+    /// The client operations of an array, in invocation order.
     public static func calls(_ ops: [Op]) throws(PairingError) -> [CallRecord] {
+        try calls(OpLog(ops))
+    }
+
+    /// The client operations in invocation order. An invocation with no completion is `info`.
+    public static func calls(_ ops: OpLog) throws(PairingError) -> [CallRecord] {
         var records: [CallRecord] = []
         records.reserveCapacity(ops.count / 2 + 1)
-        var open: [Int: Int] = [:]  // process → record index
-        for (i, op) in ops.enumerated() {
-            guard case .client(let p) = op.process else { continue }
-            if op.type == .invoke {
-                if let r = open[p] {
+        // Process → record index; dense for the usual small process numbers.
+        var dense: [Int32] = []
+        var sparse: [Int: Int] = [:]
+        for i in ops.indices {
+            guard let p = ops.clientProcess(i) else { continue }
+            let inFlight: Int?
+            if p < 1 << 20 {
+                if p >= dense.count { dense.append(contentsOf: repeatElement(-1, count: p - dense.count + 1)) }
+                inFlight = dense[p] < 0 ? nil : Int(dense[p])
+            } else {
+                inFlight = sparse[p]
+            }
+            let type = ops.type(i)
+            if type == .invoke {
+                if let r = inFlight {
+                    let f = ops.functionName(ops.functionID(i)), g = ops.functionName(ops.functionID(records[r].invoke))
                     throw PairingError(
                         index: i,
-                        message: "process \(p) invokes \(op.f) while its \(ops[records[r].invoke].f) from operation \(records[r].invoke) has not completed; a process has one operation in flight at a time")
+                        message: "process \(p) invokes \(f) while its \(g) from operation \(records[r].invoke) has not completed; a process has one operation in flight at a time")
                 }
-                open[p] = records.count
+                if p < 1 << 20 { dense[p] = Int32(records.count) } else { sparse[p] = records.count }
                 records.append(CallRecord(invoke: i, completion: nil, outcome: .info))
             } else {
-                guard let r = open.removeValue(forKey: p) else {
-                    throw PairingError(index: i, message: "process \(p) completes \(op.f) (\(op.type.rawValue)) but has no operation in flight")
+                guard let r = inFlight else {
+                    throw PairingError(index: i, message: "process \(p) completes \(ops.functionName(ops.functionID(i))) (\(type.rawValue)) but has no operation in flight")
                 }
-                let f = ops[records[r].invoke].f
-                if f != op.f {
-                    throw PairingError(index: i, message: "process \(p) completes \(op.f) but invoked \(f) at operation \(records[r].invoke)")
+                if p < 1 << 20 { dense[p] = -1 } else { sparse[p] = nil }
+                if ops.functionID(i) != ops.functionID(records[r].invoke) {
+                    throw PairingError(
+                        index: i,
+                        message: "process \(p) completes \(ops.functionName(ops.functionID(i))) but invoked \(ops.functionName(ops.functionID(records[r].invoke))) at operation \(records[r].invoke)")
                 }
                 records[r].completion = i
-                records[r].outcome = op.type
+                records[r].outcome = type
             }
         }
         return records

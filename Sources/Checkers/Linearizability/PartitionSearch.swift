@@ -4,7 +4,7 @@ import Histories
 /// Checks one partition with one model: compiles its calls, interns states, runs the search.
 struct PartitionSearch<M: Model> {
     let model: M
-    let ops: [Op]
+    let ops: OpLog
     let key: String?
     let calls: [CallRecord]
     let initial: M.State

@@ -5,7 +5,7 @@ import Histories
 enum Prose {
     /// The anomaly with its `prose` filled in.
     /// `finished` is false when the search stopped (time-out): then nothing is claimed but how far it got.
-    static func withProse(_ a: Explanation, ops: [Op], key: String?, finished: Bool) -> Explanation {
+    static func withProse(_ a: Explanation, ops: OpLog, key: String?, finished: Bool) -> Explanation {
         var out = a
         var lines: [String] = []
         let subject = key.map { "Key \(JSONValue.string($0).jsonText)" } ?? "The history"

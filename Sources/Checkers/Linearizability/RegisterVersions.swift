@@ -17,7 +17,7 @@ public enum RegisterVersions {
     /// The model chosen for a history, the operations to give it, and a note for the summary.
     public struct Choice: Sendable {
         public var model: any Model
-        public var operations: [Op]
+        public var operations: OpLog
         /// Why this model, in a few words (nil when the requested model is not a register).
         public var note: String?
     }
@@ -29,19 +29,20 @@ public enum RegisterVersions {
     }
 
     /// How many `ok` reads, writes and cas carry a version, of how many.
-    public static func coverage(_ ops: [Op]) -> (versioned: Int, total: Int) {
+    public static func coverage(_ ops: OpLog) -> (versioned: Int, total: Int) {
         var versioned = 0
         var total = 0
-        for op in ops where op.type == .ok && op.isClient && versionedFunctions.contains(op.f) {
+        let counted = Set(ops.functionNames.indices.filter { versionedFunctions.contains(ops.functionNames[$0]) }.map(Int32.init))
+        for i in ops.indices where ops.type(i) == .ok && ops.clientProcess(i) != nil && counted.contains(ops.functionID(i)) {
             total += 1
-            if version(of: op) != nil { versioned += 1 }
+            if version(of: ops[i]) != nil { versioned += 1 }
         }
         return (versioned, total)
     }
 
     /// The model for `ops` when `requested` was asked for: the versioned register when it is a
     /// register model and every `ok` read, write and cas has a version, else `requested`.
-    public static func choose(_ requested: any Model, for ops: [Op], nullReadsAreUnknown: Bool) -> Choice {
+    public static func choose(_ requested: any Model, for ops: OpLog, nullReadsAreUnknown: Bool) -> Choice {
         let allowsCAS: Bool
         switch requested {
         case let m as VersionedRegisterModel:
@@ -67,7 +68,7 @@ public enum RegisterVersions {
     /// invocation's, as the model sees it), of prepared operations (reads the search drops, `null`
     /// ones read as unknown, do not count). Operations that do not pair give nothing: the
     /// checker then reports the pairing error itself.
-    public static func known(_ prepared: [Op]) -> KnownVersions {
+    public static func known(_ prepared: OpLog) -> KnownVersions {
         var writes: [String?: Set<Int64>] = [:]
         var reads: [String?: [Int64: Int]] = [:]
         for record in (try? Pairing.calls(prepared)) ?? [] where record.outcome == .ok {
@@ -85,21 +86,14 @@ public enum RegisterVersions {
     /// The operations as ``VersionedRegisterModel`` reads them: every `ok` client completion's
     /// value becomes `{"value": v, "version": n}` (`n` null when it has none). With
     /// `nullReadsAreUnknown`, an `ok` read of `null` stays `null`, which the search reads as unknown.
-    public static func prepared(_ ops: [Op], nullReadsAreUnknown: Bool) -> [Op] {
+    public static func prepared(_ ops: OpLog, nullReadsAreUnknown: Bool) -> OpLog {
         var out = ops
-        for i in out.indices where out[i].type == .ok && out[i].isClient {
-            if nullReadsAreUnknown, out[i].f == "read", out[i].value.isNull { continue }
-            let version = version(of: out[i]).map(JSONValue.int) ?? .null
-            out[i].value = .object(["value": out[i].value, "version": version])
+        for i in out.indices where out.type(i) == .ok && out.clientProcess(i) != nil {
+            let op = out[i]
+            if nullReadsAreUnknown, op.f == "read", op.value.isNull { continue }
+            let version = version(of: op).map(JSONValue.int) ?? .null
+            out.setValue(.object(["value": op.value, "version": version]), at: i)
         }
         return out
-    }
-}
-
-extension Op {
-    /// Whether a client performed it (not the nemesis or another named actor).
-    fileprivate var isClient: Bool {
-        if case .client = process { return true }
-        return false
     }
 }

@@ -14,7 +14,7 @@ import Histories
 enum SequentialConsistency {
     /// True or false, or nil when the bound was reached first.
     static func check<M: Model>(
-        model: M, ops: [Op], calls: [CallRecord], initial: M.State, nullReadsAreUnknown: Bool, maxStates: Int = 200_000,
+        model: M, ops: OpLog, calls: [CallRecord], initial: M.State, nullReadsAreUnknown: Bool, maxStates: Int = 200_000,
         deadline: ContinuousClock.Instant? = nil
     ) -> Bool? {
         // Each process's calls in invocation order (a process has one call in flight at a time).
@@ -90,7 +90,7 @@ extension CheckResult {
     /// A diagnosis, not a verdict: it never delays the verdict by more than `timeLimit`; a
     /// partition it had no time for says so.
     public mutating func diagnoseSequentialConsistency(
-        model: any Model, ops: [Op], initial: JSONValue?, nullReadsAreUnknown: Bool, limit: Int = 10,
+        model: any Model, ops: OpLog, initial: JSONValue?, nullReadsAreUnknown: Bool, limit: Int = 10,
         timeLimit: Duration = .seconds(2)
     ) {
         let deadline = ContinuousClock.now + timeLimit

@@ -98,12 +98,13 @@ func show(_ v: JSONValue?) -> String {
 extension Model {
     /// The call a search places for `record`, and whether it must be placed; nil when the call
     /// is left out: it failed (it never happened), or its outcome is unknown and it only reads.
-    func placedCall(_ record: CallRecord, ops: [Op], nullReadsAreUnknown: Bool) throws(ModelError) -> (call: Call, must: Bool)? {
+    func placedCall(_ record: CallRecord, ops: OpLog, nullReadsAreUnknown: Bool) throws(ModelError) -> (call: Call, must: Bool)? {
         guard record.outcome != .fail else { return nil }
-        let inv = ops[record.invoke]
-        var output = record.outcome == .ok ? record.completion.map { ops[$0].value } : nil
+        let i = record.invoke
+        var output = record.outcome == .ok ? record.completion.map { ops.value($0) } : nil
         if nullReadsAreUnknown, output == .null { output = nil }
-        let call = try self.call(f: inv.f, key: inv.key, input: inv.value, output: output)
+        let call = try self.call(
+            f: ops.functionName(ops.functionID(i)), key: ops.keyName(ops.keyID(i)), input: ops.value(i), output: output)
         if record.outcome != .ok && isReadOnly(call) { return nil }
         return (call, record.outcome == .ok)
     }
