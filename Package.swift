@@ -114,9 +114,16 @@ let package = Package(
                 "Basics", "Config", "Histories", "Checkers", "SyntheticHistories", "Report", "Results", "Control", "Cluster",
                 "Systems", "Faults", "Runner", "Plugins", "Serve",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]),
+            ],
+            linkerSettings: staticSwiftInRelease),
         // Benchmarks that print numbers (run with -c release).
-        .executableTarget(name: "SchismBench", dependencies: ["Basics", "BringYourOwn", "Control", "Systems", "Histories", "Checkers", "SyntheticHistories", "Report", "Results", "Runner", "Serve", "Workloads"]),
+        .executableTarget(
+            name: "SchismBench",
+            dependencies: [
+                "Basics", "BringYourOwn", "Control", "Systems", "Histories", "Checkers", "SyntheticHistories", "Report", "Results",
+                "Runner", "Serve", "Workloads", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            linkerSettings: staticSwiftInRelease),
         // Fuzz targets for the readers and the checker: replays files when built normally; a libFuzzer
         // fuzzer when scripts/fuzz.sh builds it with -sanitize=fuzzer (docs/fuzzing.md).
         .executableTarget(name: "SchismFuzz", dependencies: ["Basics", "Histories", "Checkers", "CLibFuzzer"]),
@@ -161,3 +168,8 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+/// Release binaries link the Swift runtime and Foundation statically: `schism check` then starts
+/// in about 10 ms instead of 30 (the dynamic loader relocating libFoundation and the rest), which
+/// is most of the time of a small check, and the binary runs on a host without the toolchain.
+var staticSwiftInRelease: [LinkerSetting] { [.unsafeFlags(["-static-stdlib", "-Xlinker", "--start-group", "-Xlinker", "-lFoundation", "-Xlinker", "-lCoreFoundation", "-Xlinker", "-l_FoundationICU", "-Xlinker", "-lFoundationEssentials", "-Xlinker", "-lFoundationInternationalization", "-Xlinker", "-l_FoundationCShims", "-Xlinker", "-l_FoundationCollections", "-Xlinker", "--end-group"], .when(configuration: .release))] }

@@ -28,7 +28,7 @@ public struct History: Sendable {
     public var keys: [String?] {
         var seen = Set<Int32>()
         var out: [String?] = []
-        for i in operations.indices where operations[i].process != .nemesis {
+        for i in operations.indices where operations.process(at: i) != .nemesis {
             let id = operations.keyID(i)
             if seen.insert(id).inserted { out.append(operations.keyName(id)) }
         }

@@ -142,6 +142,19 @@ public struct OpLog: RandomAccessCollection, MutableCollection, Sendable, Expres
         return p >= 0 ? Int(p) : nil
     }
 
+    /// The process of the operation at `i`.
+    @inline(__always)
+    public func process(at i: Int) -> ProcessID {
+        process(chunks[i >> Self.chunkShift].processes[i & (Self.chunkSize - 1)])
+    }
+
+    /// The distinct functions of the operations not by the nemesis.
+    public var clientFunctions: Set<String> {
+        var seen = [Bool](repeating: false, count: functions.strings.count)
+        for i in indices where !seen[Int(functionID(i))] && process(at: i) != .nemesis { seen[Int(functionID(i))] = true }
+        return Set(functions.strings.indices.filter { seen[$0] }.map { functions.strings[$0] })
+    }
+
     /// The type of the operation at `i`.
     @inline(__always)
     public func type(_ i: Int) -> OpType {

@@ -143,12 +143,17 @@ enum Bench {
         let t0 = ContinuousClock.now
         let history = try HistoryReader.read(path: file)
         let t1 = ContinuousClock.now
-        let result = try LinearizabilityChecker(model: KVModel()).check(history)
-        let t2 = ContinuousClock.now
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
-        print(String(format: "    parse %.2f s + check %.2f s = %.2f s, peak memory %d MB, %@ (%d keys not valid)",
-                     seconds(t1 - t0), seconds(t2 - t1), seconds(t2 - t0), usage.ru_maxrss / 1024, result.verdict.rawValue, result.failures.count))
+        let afterParse = usage.ru_maxrss / 1024
+        let model = Models.infer(functions: history.operations.clientFunctions)
+        let options = CheckOptions(nullReadsAreUnknown: CheckOptions.nullReadsAreUnknown(for: history.format))
+        let result = try LinearizabilityChecker(model: model, options: options).check(history)
+        let t2 = ContinuousClock.now
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        print(String(format: "    %@: %d operations (%d MB held), parse %.2f s (peak %d MB) + check %.2f s = %.2f s, peak memory %d MB, %@ (%d keys not valid)",
+                     model.name, history.operations.count, history.operations.heldBytes >> 20, seconds(t1 - t0), afterParse,
+                     seconds(t2 - t1), seconds(t2 - t0), usage.ru_maxrss / 1024, result.verdict.rawValue, result.failures.count))
         let slowest = result.partitions.sorted { $0.elapsedSeconds > $1.elapsedSeconds }.prefix(3)
         print("    slowest keys: " + slowest.map { String(format: "%@ %.3f s (%d ops)", $0.key ?? "-", $0.elapsedSeconds, $0.searchedCount) }.joined(separator: ", "))
     }

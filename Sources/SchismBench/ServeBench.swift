@@ -1,11 +1,8 @@
+import AsyncHTTPClient
 import Basics
 import Foundation
 import Results
 import Serve
-
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 
 /// `schism-bench serve [N]`: the index's response time over real HTTP with N generated run folders (default 10,000).
 enum ServeBench {
@@ -21,16 +18,16 @@ enum ServeBench {
         defer { server.cancel() }
         var it = ready.stream.makeAsyncIterator()
         guard let port = await it.next() else { throw CocoaError(.featureUnsupported) }
-        let session = URLSession(configuration: .ephemeral)
         var times: [Double] = []
         var bytes = 0
         for i in 0..<11 {
-            let url = try require(URL(string: "http://127.0.0.1:\(port)/" + (i % 2 == 0 ? "" : "?verdict=invalid")))
+            let request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/" + (i % 2 == 0 ? "" : "?verdict=invalid"))
             let t = ContinuousClock.now
-            let (data, response) = try await session.data(from: url)
+            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+            let body = try await response.body.collect(upTo: 64 << 20)
             times.append(Bench.seconds(ContinuousClock.now - t) * 1000)
-            guard (response as? HTTPURLResponse)?.statusCode == 200 else { throw CocoaError(.fileReadUnknown) }
-            bytes = max(bytes, data.count)
+            guard response.status == .ok else { throw CocoaError(.fileReadUnknown) }
+            bytes = max(bytes, body.readableBytes)
         }
         let warm = times.dropFirst().sorted()
         print(String(format: "serve: index of %d runs: first (cold, reads every summary) %.1f ms; warm median %.1f ms, max %.1f ms (target < 100 ms); page %d bytes",

@@ -219,7 +219,7 @@ struct CheckCommand: ParsableCommand {
             }
         }
         let progress = json ? nil : CheckProgress(file: file)
-        let chosen = model.flatMap(Models.named) ?? Models.infer(functions: Set(history.operations.lazy.filter { $0.process != .nemesis }.map(\.f)))
+        let chosen = model.flatMap(Models.named) ?? Models.infer(functions: history.operations.clientFunctions)
         var options = CheckOptions(
             initial: initial, partitionByKey: !noPartition, timeoutSeconds: timeout.flatMap(Duration.parseSeconds),
             partitionTimeoutSeconds: partitionTimeout.map(Duration.parseSeconds) ?? CheckOptions.defaultPartitionTimeoutSeconds,

@@ -105,7 +105,7 @@ public struct LinearizabilityCheck: Checker {
     /// The model asked for `history`: the one given, or the one its functions suggest (a register
     /// history with versions is then checked with `versioned-register`: ``RegisterVersions``).
     public func model(for history: History) -> any Model {
-        model ?? Models.infer(functions: Set(history.operations.lazy.filter { $0.process != .nemesis }.map(\.f)))
+        model ?? Models.infer(functions: history.operations.clientFunctions)
     }
 
     public func check(_ history: History) -> CheckerOutcome {
