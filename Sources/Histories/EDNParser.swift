@@ -106,10 +106,11 @@ struct EDNParser {
             i += 1
             let name = try token()
             guard !name.isEmpty else { throw fail("expected a keyword name after ':'", at: start) }
-            return .keyword(name.hasPrefix(":") ? String(name.dropFirst()) : name)
+            return .keyword(name.utf8.first == UInt8(ascii: ":") ? String(name.dropFirst()) : name)
         case UInt8(ascii: "#"):
             return try parseDispatch(depth: depth)
         default:
+            if let n = plainInteger() { return .int(n) }
             let text = try token()
             guard !text.isEmpty else { throw fail("unexpected \(found); expected a value") }
             let first = text.utf8[text.utf8.startIndex]
@@ -126,6 +127,23 @@ struct EDNParser {
             default: return .symbol(text)
             }
         }
+    }
+
+    /// Reads an integer of 1 to 18 digits, with an optional `-`, followed by a delimiter (the
+    /// usual number in a history) straight from the bytes; nil, having read nothing, otherwise.
+    private mutating func plainInteger() -> Int64? {
+        var k = i
+        let negative = k < count && p[k] == UInt8(ascii: "-")
+        if negative { k += 1 }
+        let first = k
+        var n: Int64 = 0
+        while k < count, p[k] >= 0x30 && p[k] <= 0x39, k - first < 18 {
+            n = n * 10 + Int64(p[k] - 0x30)
+            k += 1
+        }
+        guard k > first, k < count ? EDNParser.isDelimiter(p[k]) : atEOF else { return nil }
+        i = k
+        return negative ? -n : n
     }
 
     /// Parses `(...)` or `[...]` elements up to `close`.

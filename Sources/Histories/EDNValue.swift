@@ -4,7 +4,7 @@ import Basics
 ///
 /// Tagged literals are read as their inner value, chars as one-character strings, ratios and
 /// `M` decimals as doubles, so no case is needed for them.
-indirect enum EDNValue {
+enum EDNValue {
     case null
     case bool(Bool)
     case int(Int64)

@@ -11,6 +11,9 @@
 struct JepsenLogReader {
     let input: ByteSource
 
+    /// The logger of operation lines, as bytes.
+    private static let loggerName = Array("jepsen.util".utf8)
+
     /// The log levels that start a log line's header (used to recognise a log by its first line).
     static let levels = ["TRACE", "DEBUG", "INFO", "WARN", "WARNING", "ERROR", "FATAL"]
 
@@ -74,10 +77,13 @@ struct JepsenLogReader {
         k = skipBlanks(line, from: k)
         let typeStart = k
         k = tokenEnd(line, from: k)
-        let processText = text(line, processStart, processEnd)
-        let typeText = text(line, typeStart, k)
-        let type = typeText.hasPrefix(":") ? OpType(rawValue: String(typeText.dropFirst())) : nil
-        let processLike = isProcess(processText)
+        // The usual line (a client number, a known type) is read from the bytes; text is made
+        // only for the rest, and for messages.
+        let number = digits(line, processStart, processEnd)
+        let type = opType(line, typeStart, k)
+        let processText = number == nil ? text(line, processStart, processEnd) : ""
+        let typeText = type == nil ? text(line, typeStart, k) : ""
+        let processLike = number != nil || isProcess(processText)
         if hasLogger {
             // `jepsen.util` logs other messages too ("Relative time begins now"): an operation
             // line has a process followed by a keyword, or a type; or is cut off after the process.
@@ -87,7 +93,7 @@ struct JepsenLogReader {
             guard type != nil && processLike else { return nil }
         }
         let process: ProcessID
-        if let number = Int(processText) {
+        if let number = number ?? Int(processText) {
             process = .client(number)
         } else if processText.hasPrefix(":"), processText.count > 1 {
             process = .named(String(processText.dropFirst()))
@@ -102,7 +108,7 @@ struct JepsenLogReader {
         }
         guard let base = line.baseAddress else { return nil }
         var parser = EDNParser(base, count: n, atEOF: true, from: k)
-        let f = try value(&parser, after: "the type \(typeText)").plainText
+        let f = try value(&parser, after: "the type :\(type.rawValue)").plainText
         var op = Op(index: position, process: process, type: type, f: f)
         let value = try value(&parser, after: "the function :\(f)")
         // The value ends at a tab or the end of the line when fields are tab-separated; otherwise at a blank.
@@ -129,11 +135,11 @@ struct JepsenLogReader {
     }
 
     /// Parses the next EDN value of the line, after blanks; `after` names what precedes it, for messages.
-    private static func value(_ parser: inout EDNParser, after: String) throws(ScanFailure) -> EDNValue {
+    private static func value(_ parser: inout EDNParser, after: @autoclosure () -> String) throws(ScanFailure) -> EDNValue {
         do throws(EDNFailure) {
             while parser.i < parser.count && (parser.p[parser.i] == 0x20 || parser.p[parser.i] == 0x09) { parser.i += 1 }
             guard parser.i < parser.count else {
-                throw parser.fail("expected a value after \(after), found end of line (is the line cut off?)")
+                throw parser.fail("expected a value after \(after()), found end of line (is the line cut off?)")
             }
             return try parser.parseValue()
         } catch .syntax(let offset, let message, _) {
@@ -169,6 +175,26 @@ struct JepsenLogReader {
         return start < end ? text(line, start, end) : nil
     }
 
+    /// The number spelled by `line[start..<end]` when it is 1 to 18 decimal digits, else nil.
+    private static func digits(_ line: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Int? {
+        guard end > start, end - start <= 18 else { return nil }
+        var n = 0
+        for k in start..<end {
+            let d = Int(line[k]) - 0x30
+            guard d >= 0 && d <= 9 else { return nil }
+            n = n * 10 + d
+        }
+        return n
+    }
+
+    /// The type spelled by `line[start..<end]` (`:invoke`, `:ok`, `:fail`, `:info`), else nil.
+    private static func opType(_ line: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> OpType? {
+        guard end - start >= 3, line[start] == UInt8(ascii: ":") else { return nil }
+        let word = UnsafeBufferPointer(rebasing: line[(start + 1)..<end])
+        for t in OpType.allCases where word.elementsEqual(t.rawValue.utf8) { return t }
+        return nil
+    }
+
     /// Whether `text` is a process: an integer or a keyword.
     private static func isProcess(_ text: String) -> Bool {
         if Int(text) != nil { return true }
@@ -201,7 +227,7 @@ struct JepsenLogReader {
     /// `jepsen.util: ` (Jepsen's logback layout) or `jepsen.util ` (unilog's default); nil if the
     /// line has no such logger.
     static func opMessageStart(_ line: UnsafeBufferPointer<UInt8>) -> Int? {
-        let logger = Array("jepsen.util".utf8)
+        let logger = loggerName
         let n = line.count
         var k = 0
         while k + logger.count < n {

@@ -151,7 +151,7 @@ enum Bench {
         let result = try LinearizabilityChecker(model: model, options: options).check(history)
         let t2 = ContinuousClock.now
         getrusage(RUSAGE_SELF.rawValue, &usage)
-        print(String(format: "    %@: %d operations (%d MB held), parse %.2f s (peak %d MB) + check %.2f s = %.2f s, peak memory %d MB, %@ (%d keys not valid)",
+        print(String(format: "    %@: %d operations (%d MB held), parse %.3f s (peak %d MB) + check %.3f s = %.3f s, peak memory %d MB, %@ (%d keys not valid)",
                      model.name, history.operations.count, history.operations.heldBytes >> 20, seconds(t1 - t0), afterParse,
                      seconds(t2 - t1), seconds(t2 - t0), usage.ru_maxrss / 1024, result.verdict.rawValue, result.failures.count))
         let slowest = result.partitions.sorted { $0.elapsedSeconds > $1.elapsedSeconds }.prefix(3)

@@ -21,6 +21,8 @@ struct ConfigurationCache {
     private var lows: [Int32] = []
     private var highs: [Int32] = []
     private var states: [Int32] = []
+    /// Each row's hash-table key, to rebuild the chains when rows are dropped.
+    private var keys: [UInt64] = []
     private var chain: [Int32] = []
     private var heads = IntTable(capacity: 1024)
 
@@ -38,7 +40,7 @@ struct ConfigurationCache {
 
     /// The bytes the cache's arena and tables hold.
     var bytes: Int {
-        arena.capacity * 8 + offsets.capacity * 8 + (lows.capacity + highs.capacity + states.capacity + chain.capacity) * 4
+        arena.capacity * 8 + (offsets.capacity + keys.capacity) * 8 + (lows.capacity + highs.capacity + states.capacity + chain.capacity) * 4
             + heads.bytes
     }
 
@@ -55,9 +57,36 @@ struct ConfigurationCache {
         lows.append(Int32(low))
         highs.append(Int32(high))
         states.append(state)
+        keys.append(key)
         chain.append(head)
         heads.set(key, newRow)
         return true
+    }
+
+    /// Drops the rows the search can meet again only by backtracking below word `low`: those
+    /// whose window ends before it (a word empty in them is full now). The cache is a memo, so
+    /// dropping rows never changes a verdict; it only lets a deep backtrack explore again what
+    /// it had explored. It keeps the cache's size to the search's window on long histories.
+    mutating func dropRows(behind low: Int) {
+        var kept = ConfigurationCache(words: words, mustMask: mustMask, fullMask: fullMask)
+        for r in states.indices where Int(highs[r]) >= low {
+            let newRow = Int32(kept.states.count)
+            kept.offsets.append(kept.arena.count)
+            kept.arena.append(contentsOf: arena[offsets[r]..<(offsets[r] + Int(highs[r] - lows[r]))])
+            kept.lows.append(lows[r])
+            kept.highs.append(highs[r])
+            kept.states.append(states[r])
+            kept.keys.append(keys[r])
+            kept.chain.append(kept.heads.get(keys[r]) ?? -1)
+            kept.heads.set(keys[r], newRow)
+        }
+        self = kept
+    }
+
+    private init(words: Int, mustMask: [UInt64], fullMask: [UInt64]) {
+        self.words = words
+        self.mustMask = mustMask
+        self.fullMask = fullMask
     }
 
     /// Whether a row on the chain from `head` has `state`, the same `ok` calls as `bits` and a

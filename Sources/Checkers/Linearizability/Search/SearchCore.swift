@@ -71,6 +71,11 @@ struct SearchCore {
         var low = 0
         var high = 0
         var memo = IntTable(capacity: 256)
+        // Both are memos, bounded so that a long history's search holds its window, not its
+        // length: the transition memo starts again past `memoLimit` entries, and the cache drops
+        // the rows behind the window when it has doubled since it last did.
+        let memoLimit = 1 << 20
+        var compactAt = 1 << 18
 
         var remaining = mustLinearize.reduce(0) { $0 + ($1 ? 1 : 0) }
         // The lookahead reads not placed yet, and those whose suspending calls are all placed.
@@ -102,6 +107,11 @@ struct SearchCore {
             if remaining == 0 { return .linearizable(stackCall) }
             steps &+= 1
             if steps & 0xFFF == 0 || cache.count >= nextPoll {
+                if cache.count >= compactAt {
+                    cache.dropRows(behind: low)
+                    compactAt = max(1 << 18, 2 * cache.count)
+                }
+                if memo.count >= memoLimit { memo = IntTable(capacity: 256) }
                 nextPoll = cache.count + 256
                 if shouldStop(fixedBytes + cache.bytes + memo.bytes + best.capacity * 4) {
                     if atNewMaximum || best.isEmpty { return .stopped(prefix: stackCall, state: state) }
