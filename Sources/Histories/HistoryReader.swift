@@ -102,25 +102,21 @@ public enum HistoryReader {
         return used
     }
 
-    /// Streams JSON Lines: one operation per non-blank line.
+    /// Streams JSON Lines: one operation per non-blank line, decoded a batch ahead on another thread.
     private static func readJSONL(_ input: ByteSource, _ body: (Op) throws -> Void) throws {
-        var position = 0
         var checks = OperationChecks(input)
+        var batches = JSONLBatchDecoder(file: input.name)
+        func handOn(_ op: Op, line: Int) throws {
+            try checks.check(op, line: line)
+            try body(op)
+        }
         try input.forEachLine { line, length, lineNumber in
             var k = 0
             while k < length, line[k] == 0x20 || line[k] == 0x09 { k += 1 }
             if k == length { return }
-            let op: Op
-            do throws(ScanFailure) {
-                op = try JSONLDecoder.decode(line, count: length, position: position)
-            } catch {
-                let column = ByteSource.column(line, length: min(error.offset, length))
-                throw HistoryError(file: input.name, line: lineNumber, column: column, message: error.message)
-            }
-            position += 1
-            try checks.check(op, line: lineNumber)
-            try body(op)
+            try batches.add(line, length: length, lineNumber: lineNumber, handOn)
         }
+        try batches.finish(handOn)
     }
 
     /// Guesses the format of the file at `path` from its first bytes; nil if it cannot tell.

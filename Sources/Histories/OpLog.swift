@@ -10,10 +10,10 @@ import Basics
 /// in a side table, as do errors and unknown fields (which are rare).
 public struct OpLog: RandomAccessCollection, MutableCollection, Sendable, ExpressibleByArrayLiteral, Equatable {
     /// Operations a chunk holds: a power of two, so that a position splits with a shift.
-    static let chunkShift = 16
-    static let chunkSize = 1 << chunkShift
+    @usableFromInline static let chunkShift = 16
+    @usableFromInline static let chunkSize = 1 << chunkShift
 
-    private var chunks: [Chunk] = []
+    @usableFromInline var chunks: [Chunk] = []
     private var count_ = 0
     private var functions = Interner()
     private var keys = Interner()
@@ -40,16 +40,16 @@ public struct OpLog: RandomAccessCollection, MutableCollection, Sendable, Expres
     }
 
     /// One chunk's columns; full chunks hold exactly `chunkSize` operations.
-    private struct Chunk: Sendable {
-        var times: [Int64] = []
+    @usableFromInline struct Chunk: Sendable {
+        @usableFromInline var times: [Int64] = []
         /// Client number, or -(name id + 1) for a named process.
-        var processes: [Int32] = []
-        var kinds: [UInt8] = []
-        var functions: [Int32] = []
+        @usableFromInline var processes: [Int32] = []
+        @usableFromInline var kinds: [UInt8] = []
+        @usableFromInline var functions: [Int32] = []
         /// Interned key id, or -1 for none; the same for nodes.
-        var keys: [Int32] = []
-        var nodes: [Int32] = []
-        var payloads: [UInt64] = []
+        @usableFromInline var keys: [Int32] = []
+        @usableFromInline var nodes: [Int32] = []
+        @usableFromInline var payloads: [UInt64] = []
     }
 
     private struct Rare: Sendable {
@@ -96,15 +96,14 @@ public struct OpLog: RandomAccessCollection, MutableCollection, Sendable, Expres
         get {
             precondition(position >= 0 && position < count_, "OpLog index \(position) out of range 0..<\(count_)")
             let c = position >> Self.chunkShift, j = position & (Self.chunkSize - 1)
-            let chunk = chunks[c]
-            let kind = chunk.kinds[j]
+            let kind = chunks[c].kinds[j]
             let extra = kind & Bits.hasRare != 0 ? rare[position] : nil
-            let node = chunk.nodes[j]
+            let node = chunks[c].nodes[j]
             return Op(
-                index: position, time: kind & Bits.hasTime != 0 ? chunk.times[j] : nil,
-                process: process(chunk.processes[j]), type: Self.type(kind),
-                f: functions.strings[Int(chunk.functions[j])], key: keyName(chunk.keys[j]),
-                value: decodeValue(kind, chunk.payloads[j]), error: extra?.error,
+                index: position, time: kind & Bits.hasTime != 0 ? chunks[c].times[j] : nil,
+                process: process(chunks[c].processes[j]), type: Self.type(kind),
+                f: functions.strings[Int(chunks[c].functions[j])], key: keyName(chunks[c].keys[j]),
+                value: decodeValue(kind, chunks[c].payloads[j]), error: extra?.error,
                 node: node < 0 ? nil : nodes.strings[Int(node)], extra: extra?.extra ?? [:])
         }
         set {
@@ -136,7 +135,7 @@ public struct OpLog: RandomAccessCollection, MutableCollection, Sendable, Expres
     // MARK: - Columns read without building an `Op` (the checker's hot paths)
 
     /// The client process number of the operation at `i`, or nil for a named process.
-    @inline(__always)
+    @inlinable
     public func clientProcess(_ i: Int) -> Int? {
         let p = chunks[i >> Self.chunkShift].processes[i & (Self.chunkSize - 1)]
         return p >= 0 ? Int(p) : nil
@@ -156,13 +155,18 @@ public struct OpLog: RandomAccessCollection, MutableCollection, Sendable, Expres
     }
 
     /// The type of the operation at `i`.
-    @inline(__always)
+    @inlinable
     public func type(_ i: Int) -> OpType {
-        Self.type(chunks[i >> Self.chunkShift].kinds[i & (Self.chunkSize - 1)])
+        switch chunks[i >> Self.chunkShift].kinds[i & (Self.chunkSize - 1)] & 0b11 {
+        case 0: return .invoke
+        case 1: return .ok
+        case 2: return .fail
+        default: return .info
+        }
     }
 
     /// The interned function of the operation at `i`: equal ids are equal names.
-    @inline(__always)
+    @inlinable
     public func functionID(_ i: Int) -> Int32 {
         chunks[i >> Self.chunkShift].functions[i & (Self.chunkSize - 1)]
     }
@@ -171,7 +175,7 @@ public struct OpLog: RandomAccessCollection, MutableCollection, Sendable, Expres
     public func functionName(_ id: Int32) -> String { functions.strings[Int(id)] }
 
     /// The interned key of the operation at `i`, -1 for none: equal ids are equal keys.
-    @inline(__always)
+    @inlinable
     public func keyID(_ i: Int) -> Int32 {
         chunks[i >> Self.chunkShift].keys[i & (Self.chunkSize - 1)]
     }
