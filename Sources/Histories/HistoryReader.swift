@@ -105,7 +105,9 @@ public enum HistoryReader {
     /// Streams JSON Lines: one operation per non-blank line, decoded a batch ahead on another thread.
     private static func readJSONL(_ input: ByteSource, _ body: (Op) throws -> Void) throws {
         var checks = OperationChecks(input)
-        var batches = JSONLBatchDecoder(file: input.name)
+        var batches = LineBatchDecoder(file: input.name) { line, length, position throws(ScanFailure) in
+            try JSONLDecoder.decode(line, count: length, position: position)
+        }
         func handOn(_ op: Op, line: Int) throws {
             try checks.check(op, line: line)
             try body(op)

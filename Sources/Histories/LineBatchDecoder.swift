@@ -1,14 +1,18 @@
 import Dispatch
 import Synchronization
 
-/// Decodes JSON Lines in batches on another thread while the caller reads the next batch's
-/// lines and checks the previous batch's operations, in line order.
+/// Decodes a line-based history (JSON Lines, a Jepsen log) in batches on another thread while
+/// the caller reads the next batch's lines and checks the previous batch's operations, in order.
 ///
 /// Decoding is about half the cost of reading a history; the checks that pair invocations with
 /// completions need line order and stay on the caller's thread. One batch is decoded while the
 /// next fills, so at most two batches of lines are held. The first line that does not decode
 /// is reported after every line before it has been handed on, as a sequential reader would.
-struct JSONLBatchDecoder {
+struct LineBatchDecoder {
+    /// Decodes one line: its bytes, length, and its position among the batch's lines counted
+    /// from the first line of the file given to the decoder; nil for a line that is not an operation.
+    typealias Decode = @Sendable (UnsafePointer<UInt8>, Int, Int) throws(ScanFailure) -> Op?
+
     /// Lines (or bytes) a batch holds before it is decoded.
     static let batchLines = 1 << 14
     static let batchBytes = 4 << 20
@@ -16,8 +20,12 @@ struct JSONLBatchDecoder {
     private var filling = Batch(firstPosition: 0)
     private var inFlight: (batch: Batch, decoded: Decoded)?
     let file: String
+    let decode: Decode
 
-    init(file: String) { self.file = file }
+    init(file: String, decode: @escaping Decode) {
+        self.file = file
+        self.decode = decode
+    }
 
     /// Adds a line (copied: the reader's buffer moves on); when the batch is full, starts
     /// decoding it and hands on the operations of the batch decoded before.
@@ -37,7 +45,7 @@ struct JSONLBatchDecoder {
 
     private mutating func rotate(_ each: (Op, _ line: Int) throws -> Void) throws {
         guard !filling.starts.isEmpty else { return }
-        let started = (filling, filling.decode())
+        let started = (filling, filling.decode(decode))
         filling = Batch(firstPosition: filling.firstPosition + filling.starts.count)
         let previous = inFlight
         inFlight = started
@@ -49,7 +57,8 @@ struct JSONLBatchDecoder {
         decoded.done.wait()
         for (k, result) in decoded.results.withLock({ $0 }).enumerated() {
             switch result {
-            case .success(let op): try each(op, batch.lineNumbers[k])
+            case .success(let op?): try each(op, batch.lineNumbers[k])
+            case .success(nil): continue
             case .failure(let error):
                 let column = batch.bytes.withUnsafeBufferPointer { b in
                     b.baseAddress.map { ByteSource.column($0 + batch.starts[k], length: min(error.offset, batch.lengths[k])) } ?? 1
@@ -69,7 +78,7 @@ struct JSONLBatchDecoder {
 
         init(firstPosition: Int) {
             self.firstPosition = firstPosition
-            bytes.reserveCapacity(JSONLBatchDecoder.batchBytes + 4096)
+            bytes.reserveCapacity(LineBatchDecoder.batchBytes + 4096)
         }
 
         mutating func add(_ line: UnsafePointer<UInt8>, length: Int, lineNumber: Int) {
@@ -80,18 +89,17 @@ struct JSONLBatchDecoder {
         }
 
         /// Starts decoding every line on another thread.
-        func decode() -> Decoded {
+        func decode(_ line: @escaping Decode) -> Decoded {
             let decoded = Decoded()
             let batch = self
             DispatchQueue.global().async {
-                var out: [Result<Op, ScanFailure>] = []
+                var out: [Result<Op?, ScanFailure>] = []
                 out.reserveCapacity(batch.starts.count)
                 batch.bytes.withUnsafeBufferPointer { b in
                     guard let base = b.baseAddress else { return }
                     for k in batch.starts.indices {
                         do throws(ScanFailure) {
-                            out.append(.success(try JSONLDecoder.decode(
-                                base + batch.starts[k], count: batch.lengths[k], position: batch.firstPosition + k)))
+                            out.append(.success(try line(base + batch.starts[k], batch.lengths[k], batch.firstPosition + k)))
                         } catch {
                             out.append(.failure(error))
                         }
@@ -106,7 +114,7 @@ struct JSONLBatchDecoder {
 
     /// A batch's operations (or why a line does not decode), once `done` is signalled.
     private final class Decoded: Sendable {
-        let results = Mutex<[Result<Op, ScanFailure>]>([])
+        let results = Mutex<[Result<Op?, ScanFailure>]>([])
         let done = DispatchSemaphore(value: 0)
     }
 }
