@@ -138,7 +138,15 @@ public struct OpLog: RandomAccessCollection, MutableCollection, Sendable, Expres
     @inlinable
     public func clientProcess(_ i: Int) -> Int? {
         let p = chunks[i >> Self.chunkShift].processes[i & (Self.chunkSize - 1)]
-        return p >= 0 ? Int(p) : nil
+        return p >= 0 ? Int(p) : unusualClient(p)
+    }
+
+    /// The client number of a process stored by name: a negative or very large number; nil for
+    /// a named process.
+    @usableFromInline
+    func unusualClient(_ code: Int32) -> Int? {
+        if case .client(let n) = process(code) { return n }
+        return nil
     }
 
     /// The process of the operation at `i`.

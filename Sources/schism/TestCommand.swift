@@ -153,9 +153,7 @@ struct TestSeries {
                 let seed = plan.seed ?? UInt64.random(in: 0...UInt64(Int64.max))
                 let outcome = await TestRun(plan: plan, seed: seed, cluster: cluster, registry: registry, resultsRoot: options.results)
                     .run(stop: stop) { printNow($0) }
-                if let verdict = outcome.verdict {
-                    printNow("\nverdict: \(verdict.rawValue.uppercased())")
-                }
+                // The verdict was printed by the analysis, last in its log (and in the run's log file).
                 if let failure = outcome.failure { printError("schism: \(failure)") }
                 if let folder = outcome.folder {
                     printNow("results: \(folder.path)  (report: \(folder.reportText), \(folder.reportHTML))")

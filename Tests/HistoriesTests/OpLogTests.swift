@@ -37,6 +37,7 @@ import Testing
             #expect(log.value(i) == op.value)
             #expect(log.type(i) == op.type)
             #expect(log.process(at: i) == op.process)
+            if case .client(let n) = op.process { #expect(log.clientProcess(i) == n) } else { #expect(log.clientProcess(i) == nil) }
             #expect(log.keyName(log.keyID(i)) == op.key)
             #expect(log.functionName(log.functionID(i)) == op.f)
         }

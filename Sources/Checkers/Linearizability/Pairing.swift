@@ -47,12 +47,13 @@ public enum Pairing {
         var records: [CallRecord] = []
         records.reserveCapacity(ops.count / 2 + 1)
         // Process → record index; dense for the usual small process numbers.
+        let denseLimit = 1 << 20
         var dense: [Int32] = []
         var sparse: [Int: Int] = [:]
         for i in ops.indices {
             guard let p = ops.clientProcess(i) else { continue }
             let inFlight: Int?
-            if p < 1 << 20 {
+            if p >= 0 && p < denseLimit {
                 if p >= dense.count { dense.append(contentsOf: repeatElement(-1, count: p - dense.count + 1)) }
                 inFlight = dense[p] < 0 ? nil : Int(dense[p])
             } else {
@@ -66,13 +67,13 @@ public enum Pairing {
                         index: i,
                         message: "process \(p) invokes \(f) while its \(g) from operation \(records[r].invoke) has not completed; a process has one operation in flight at a time")
                 }
-                if p < 1 << 20 { dense[p] = Int32(records.count) } else { sparse[p] = records.count }
+                if p >= 0 && p < denseLimit { dense[p] = Int32(records.count) } else { sparse[p] = records.count }
                 records.append(CallRecord(invoke: i, completion: nil, outcome: .info))
             } else {
                 guard let r = inFlight else {
                     throw PairingError(index: i, message: "process \(p) completes \(ops.functionName(ops.functionID(i))) (\(type.rawValue)) but has no operation in flight")
                 }
-                if p < 1 << 20 { dense[p] = -1 } else { sparse[p] = nil }
+                if p >= 0 && p < denseLimit { dense[p] = -1 } else { sparse[p] = nil }
                 if ops.functionID(i) != ops.functionID(records[r].invoke) {
                     throw PairingError(
                         index: i,
