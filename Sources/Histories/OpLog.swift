@@ -61,7 +61,7 @@ public struct OpLog: RandomAccessCollection, MutableCollection, Sendable, Expres
 
     /// The operations of an array, in order.
     public init(_ ops: some Sequence<Op>) {
-        for op in ops { append(op) }
+        append(contentsOf: ops)
     }
 
     public init(arrayLiteral elements: Op...) {
@@ -165,12 +165,7 @@ public struct OpLog: RandomAccessCollection, MutableCollection, Sendable, Expres
     /// The type of the operation at `i`.
     @inlinable
     public func type(_ i: Int) -> OpType {
-        switch chunks[i >> Self.chunkShift].kinds[i & (Self.chunkSize - 1)] & 0b11 {
-        case 0: return .invoke
-        case 1: return .ok
-        case 2: return .fail
-        default: return .info
-        }
+        Self.type(chunks[i >> Self.chunkShift].kinds[i & (Self.chunkSize - 1)])
     }
 
     /// The interned function of the operation at `i`: equal ids are equal names.
@@ -235,7 +230,8 @@ public struct OpLog: RandomAccessCollection, MutableCollection, Sendable, Expres
         return .named(name)
     }
 
-    private static func type(_ kind: UInt8) -> OpType {
+    @usableFromInline
+    static func type(_ kind: UInt8) -> OpType {
         switch kind & Bits.typeMask {
         case 0: return .invoke
         case 1: return .ok
