@@ -108,6 +108,10 @@ struct EDNHistoryReader {
     /// Parses one op map and turns it into an operation.
     private func parseOperation(_ parser: inout EDNParser, position: Int) throws(EDNFailure) -> Step {
         let start = parser.i
+        if let op = try EDNOperation.operation(&parser, position: position) {
+            return .operation(op, start: start, nextOffset: parser.i)
+        }
+        parser.i = start
         let value = try parser.parseValue()
         switch EDNOperation.operation(from: value, position: position) {
         case .success(let op): return .operation(op, start: start, nextOffset: parser.i)

@@ -1,3 +1,5 @@
+import Basics
+
 /// Turns a Jepsen/Knossos op map such as `{:process 4, :type :ok, :f :read, :value 2}` into an `Operation`.
 ///
 /// `:process` (integer → client, keyword or string → named), `:type`, `:f` are required;
@@ -76,5 +78,120 @@ extension EDNValue {
     var stringValue: String? {
         if case .string(let s) = self { return s }
         return nil
+    }
+}
+
+extension EDNOperation {
+    /// Reads a plain op map (`{:process 1, :type :ok, :f :read, :value 2}`, optionally tagged as
+    /// Jepsen's `#jepsen.history.Op{...}`) straight from the bytes, without building its
+    /// `EDNValue` map: the usual line of a history, read two to three times faster.
+    ///
+    /// Gives nil, having read anything, for a map it does not take this way (a key that is not a
+    /// plain keyword, a missing field, an unusual value, a syntax error): the caller parses it
+    /// again in general, which reads it or reports exactly what is wrong. Throws only `needMore`.
+    static func operation(_ parser: inout EDNParser, position: Int) throws(EDNFailure) -> Op? {
+        do throws(EDNFailure) {
+            return try plainOperation(&parser, position: position)
+        } catch .needMore {
+            throw .needMore
+        } catch {
+            return nil
+        }
+    }
+
+    private static func plainOperation(_ parser: inout EDNParser, position: Int) throws(EDNFailure) -> Op? {
+        let p = parser.p
+        if try parser.peek() == UInt8(ascii: "#") {
+            parser.i += 1
+            guard try parser.peek().map({ $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") }) == true else { return nil }
+            _ = try parser.skipToken()
+        }
+        guard try parser.peek() == UInt8(ascii: "{") else { return nil }
+        parser.i += 1
+        var process: ProcessID?
+        var type: OpType?
+        var f: String?
+        var time: Int64?
+        var key: String?
+        var value = JSONValue.null
+        var error: String?
+        var node: String?
+        var extra: [String: JSONValue] = [:]
+        while true {
+            try parser.skipAtmosphere(depth: 1)
+            guard let c = try parser.peek() else { return nil }
+            if c == UInt8(ascii: "}") {
+                parser.i += 1
+                break
+            }
+            guard c == UInt8(ascii: ":") else { return nil }
+            parser.i += 1
+            let nameStart = try parser.skipToken()
+            let name = p + nameStart, length = parser.i - nameStart
+            guard length > 0, name[0] != UInt8(ascii: ":") else { return nil }
+            try parser.skipAtmosphere(depth: 1)
+            guard let v = try parser.peek(), v != UInt8(ascii: "}"), v != UInt8(ascii: "]"), v != UInt8(ascii: ")") else { return nil }
+            switch length {
+            case 1 where name[0] == UInt8(ascii: "f"):
+                let item = try parser.parseValue(depth: 1)
+                if case .null = item { return nil }
+                f = item.plainText
+            case 3 where equals(name, "key"):
+                let item = try parser.parseValue(depth: 1)
+                key = item.isNull ? nil : item.plainText
+            case 4 where equals(name, "type"):
+                guard v == UInt8(ascii: ":") else { return nil }
+                parser.i += 1
+                let start = try parser.skipToken()
+                switch parser.i - start {
+                case 2 where equals(p + start, "ok"): type = .ok
+                case 4 where equals(p + start, "fail"): type = .fail
+                case 4 where equals(p + start, "info"): type = .info
+                case 6 where equals(p + start, "invoke"): type = .invoke
+                default: return nil
+                }
+            case 4 where equals(name, "time"):
+                if let n = parser.plainInteger() {
+                    time = n
+                } else {
+                    guard try parser.parseValue(depth: 1).isNull else { return nil }
+                    time = nil
+                }
+            case 4 where equals(name, "node"):
+                let item = try parser.parseValue(depth: 1)
+                node = item.isNull ? nil : item.plainText
+            case 5 where equals(name, "value"):
+                value = try parser.parseValue(depth: 1).json
+            case 5 where equals(name, "error"):
+                let item = try parser.parseValue(depth: 1)
+                error = item.isNull ? nil : item.plainText
+            case 5 where equals(name, "index"):
+                _ = try parser.parseValue(depth: 1)
+            case 7 where equals(name, "process"):
+                if let n = parser.plainInteger() {
+                    process = .client(Int(n))
+                } else {
+                    switch try parser.parseValue(depth: 1) {
+                    case .keyword(let s), .symbol(let s), .string(let s): process = .named(s)
+                    default: return nil
+                    }
+                }
+            default:
+                let label = String(decoding: UnsafeBufferPointer(start: name, count: length), as: UTF8.self)
+                extra[label] = try parser.parseValue(depth: 1).json
+            }
+        }
+        guard let process, let type, let f else { return nil }
+        return Op(
+            index: position, time: time, process: process, type: type, f: f, key: key, value: value,
+            error: error, node: node, extra: extra)
+    }
+}
+
+extension EDNValue {
+    /// Whether this is `nil`.
+    var isNull: Bool {
+        if case .null = self { return true }
+        return false
     }
 }

@@ -20,6 +20,14 @@ extension EDNParser {
     mutating func parseString() throws(EDNFailure) -> String {
         let open = i
         i += 1
+        // The usual string, with no escape: straight from the bytes.
+        var j = i
+        while j < count && p[j] != UInt8(ascii: "\"") && p[j] != UInt8(ascii: "\\") { j += 1 }
+        if j < count && p[j] == UInt8(ascii: "\""),
+           let s = String(validating: UnsafeBufferPointer(start: p + i, count: j - i), as: UTF8.self) {
+            i = j + 1
+            return s
+        }
         var out: [UInt8] = []
         while true {
             guard let c = try peek() else {

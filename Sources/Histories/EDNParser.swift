@@ -84,10 +84,16 @@ struct EDNParser {
 
     /// Reads the token (symbol, keyword or number text) at the current position.
     mutating func token() throws(EDNFailure) -> String {
+        let start = try skipToken()
+        return String(decoding: UnsafeBufferPointer(start: p + start, count: i - start), as: UTF8.self)
+    }
+
+    /// Moves past the token at the current position; returns where it started.
+    mutating func skipToken() throws(EDNFailure) -> Int {
         let start = i
         while i < count && !EDNParser.isDelimiter(p[i]) { i += 1 }
         if i == count && !atEOF { throw .needMore }
-        return String(decoding: UnsafeBufferPointer(start: p + start, count: i - start), as: UTF8.self)
+        return start
     }
 
     /// Parses one value; the caller has skipped the atmosphere before it.
@@ -111,6 +117,7 @@ struct EDNParser {
             return try parseDispatch(depth: depth)
         default:
             if let n = plainInteger() { return .int(n) }
+            if let literal = plainLiteral() { return literal }
             let text = try token()
             guard !text.isEmpty else { throw fail("unexpected \(found); expected a value") }
             let first = text.utf8[text.utf8.startIndex]
@@ -131,7 +138,7 @@ struct EDNParser {
 
     /// Reads an integer of 1 to 18 digits, with an optional `-`, followed by a delimiter (the
     /// usual number in a history) straight from the bytes; nil, having read nothing, otherwise.
-    private mutating func plainInteger() -> Int64? {
+    mutating func plainInteger() -> Int64? {
         var k = i
         let negative = k < count && p[k] == UInt8(ascii: "-")
         if negative { k += 1 }
@@ -144,6 +151,23 @@ struct EDNParser {
         guard k > first, k < count ? EDNParser.isDelimiter(p[k]) : atEOF else { return nil }
         i = k
         return negative ? -n : n
+    }
+
+    /// Reads `nil`, `true` or `false` followed by a delimiter straight from the bytes; nil,
+    /// having read nothing, otherwise.
+    private mutating func plainLiteral() -> EDNValue? {
+        let word: StaticString
+        let value: EDNValue
+        switch p[i] {
+        case UInt8(ascii: "n"): (word, value) = ("nil", .null)
+        case UInt8(ascii: "t"): (word, value) = ("true", .bool(true))
+        case UInt8(ascii: "f"): (word, value) = ("false", .bool(false))
+        default: return nil
+        }
+        let end = i + word.utf8CodeUnitCount
+        guard end <= count, equals(p + i, word), end < count ? EDNParser.isDelimiter(p[end]) : atEOF else { return nil }
+        i = end
+        return value
     }
 
     /// Parses `(...)` or `[...]` elements up to `close`.

@@ -164,3 +164,9 @@ func memcmpEqual(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ n: Int)
     }
     return true
 }
+
+/// Whether the bytes at `a` spell `word`.
+@inline(__always)
+func equals(_ a: UnsafePointer<UInt8>, _ word: StaticString) -> Bool {
+    memcmpEqual(a, word.utf8Start, word.utf8CodeUnitCount)
+}

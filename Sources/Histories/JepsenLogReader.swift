@@ -1,3 +1,5 @@
+import Glibc
+
 /// Streams the operations of a Jepsen console log, or of Jepsen's `history.txt`.
 ///
 /// An operation line is `<prefix>jepsen.util<sep><process> <type> <f> <value>[ <error>]`, where
@@ -109,7 +111,6 @@ struct JepsenLogReader {
         guard let base = line.baseAddress else { return nil }
         var parser = EDNParser(base, count: n, atEOF: true, from: k)
         let f = try value(&parser, after: "the type :\(type.rawValue)").plainText
-        var op = Op(index: position, process: process, type: type, f: f)
         let value = try value(&parser, after: "the function :\(f)")
         // The value ends at a tab or the end of the line when fields are tab-separated; otherwise at a blank.
         let valueEnd = parser.i
@@ -122,16 +123,13 @@ struct JepsenLogReader {
         } else if rest < n && line[rest] != 0x20 && line[rest] != 0x09 {
             throw ScanFailure(offset: rest, message: "unexpected '\(text(line, rest, tokenEnd(line, from: rest)))' after the value; expected a blank or the end of the line")
         }
-        let errorText = trimmed(line, rest)
-        if let errorText {
-            op.value = value.json
-            op.error = errorValue(errorText)
-        } else if type == .info, case .keyword("timed-out") = value {
-            op.error = "timed-out"
-        } else {
-            op.value = value.json
+        if let errorText = trimmed(line, rest) {
+            return Op(index: position, process: process, type: type, f: f, value: value.json, error: errorValue(errorText))
         }
-        return op
+        if type == .info, case .keyword("timed-out") = value {
+            return Op(index: position, process: process, type: type, f: f, error: "timed-out")
+        }
+        return Op(index: position, process: process, type: type, f: f, value: value.json)
     }
 
     /// Parses the next EDN value of the line, after blanks; `after` names what precedes it, for messages.
@@ -189,10 +187,14 @@ struct JepsenLogReader {
 
     /// The type spelled by `line[start..<end]` (`:invoke`, `:ok`, `:fail`, `:info`), else nil.
     private static func opType(_ line: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> OpType? {
-        guard end - start >= 3, line[start] == UInt8(ascii: ":") else { return nil }
-        let word = UnsafeBufferPointer(rebasing: line[(start + 1)..<end])
-        for t in OpType.allCases where word.elementsEqual(t.rawValue.utf8) { return t }
-        return nil
+        guard end - start >= 3, line[start] == UInt8(ascii: ":"), let base = line.baseAddress else { return nil }
+        let word = base + start + 1
+        switch end - start - 1 {
+        case 2: return equals(word, "ok") ? .ok : nil
+        case 4: return equals(word, "fail") ? .fail : equals(word, "info") ? .info : nil
+        case 6: return equals(word, "invoke") ? .invoke : nil
+        default: return nil
+        }
     }
 
     /// Whether `text` is a process: an integer or a keyword.
@@ -229,10 +231,14 @@ struct JepsenLogReader {
     static func opMessageStart(_ line: UnsafeBufferPointer<UInt8>) -> Int? {
         let logger = loggerName
         let n = line.count
+        guard let base = line.baseAddress else { return nil }
         var k = 0
         while k + logger.count < n {
+            // The next 'j' (memchr is much faster than a loop over the prefix).
+            guard let found = memchr(base + k, Int32(logger[0]), n - logger.count - k) else { return nil }
+            k = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
             let boundary = k == 0 || line[k - 1] == 0x20 || line[k - 1] == 0x09 || line[k - 1] == UInt8(ascii: "]")
-            if boundary && line[k] == logger[0] && line[k..<(k + logger.count)].elementsEqual(logger) {
+            if boundary && logger.withUnsafeBufferPointer({ l in l.baseAddress.map { memcmp(base + k, $0, l.count) == 0 } ?? false }) {
                 let j = k + logger.count
                 if j + 3 <= n, line[j] == 0x20, line[j + 1] == UInt8(ascii: "-"), line[j + 2] == 0x20 { return j + 3 }
                 if line[j] == UInt8(ascii: ":"), j + 1 == n || line[j + 1] == 0x20 || line[j + 1] == 0x09 { return j + 1 }

@@ -55,16 +55,16 @@ struct LineBatchDecoder {
     private func handOn(_ item: (batch: Batch, decoded: Decoded), _ each: (Op, _ line: Int) throws -> Void) throws {
         let (batch, decoded) = item
         decoded.done.wait()
-        for (k, result) in decoded.results.withLock({ $0 }).enumerated() {
-            switch result {
-            case .success(let op?): try each(op, batch.lineNumbers[k])
-            case .success(nil): continue
-            case .failure(let error):
-                let column = batch.bytes.withUnsafeBufferPointer { b in
-                    b.baseAddress.map { ByteSource.column($0 + batch.starts[k], length: min(error.offset, batch.lengths[k])) } ?? 1
-                }
-                throw HistoryError(file: file, line: batch.lineNumbers[k], column: column, message: error.message)
+        let result = decoded.result.withLock { taken in
+            defer { taken = Decoded.Result() }
+            return taken
+        }
+        for (op, k) in zip(result.ops, result.lines) { try each(op, batch.lineNumbers[Int(k)]) }
+        if let (k, error) = result.failure {
+            let column = batch.bytes.withUnsafeBufferPointer { b in
+                b.baseAddress.map { ByteSource.column($0 + batch.starts[k], length: min(error.offset, batch.lengths[k])) } ?? 1
             }
+            throw HistoryError(file: file, line: batch.lineNumbers[k], column: column, message: error.message)
         }
     }
 
@@ -93,28 +93,41 @@ struct LineBatchDecoder {
             let decoded = Decoded()
             let batch = self
             DispatchQueue.global().async {
-                var out: [Result<Op?, ScanFailure>] = []
-                out.reserveCapacity(batch.starts.count)
+                var out = Decoded.Result()
+                out.ops.reserveCapacity(batch.starts.count)
+                out.lines.reserveCapacity(batch.starts.count)
                 batch.bytes.withUnsafeBufferPointer { b in
                     guard let base = b.baseAddress else { return }
                     for k in batch.starts.indices {
                         do throws(ScanFailure) {
-                            out.append(.success(try line(base + batch.starts[k], batch.lengths[k], batch.firstPosition + k)))
+                            guard let op = try line(base + batch.starts[k], batch.lengths[k], batch.firstPosition + k) else { continue }
+                            out.ops.append(op)
+                            out.lines.append(Int32(k))
                         } catch {
-                            out.append(.failure(error))
+                            // The lines after it are never handed on.
+                            out.failure = (k, error)
+                            return
                         }
                     }
                 }
-                decoded.results.withLock { $0 = out }
+                decoded.result.withLock { $0 = out }
                 decoded.done.signal()
             }
             return decoded
         }
     }
 
-    /// A batch's operations (or why a line does not decode), once `done` is signalled.
+    /// A batch's operations, and the first line that does not decode, once `done` is signalled.
     private final class Decoded: Sendable {
-        let results = Mutex<[Result<Op?, ScanFailure>]>([])
+        struct Result: Sendable {
+            var ops: [Op] = []
+            /// Each operation's line, by its index in the batch.
+            var lines: [Int32] = []
+            /// The first line that does not decode (its index in the batch) and why; after every operation.
+            var failure: (line: Int, error: ScanFailure)?
+        }
+
+        let result = Mutex(Result())
         let done = DispatchSemaphore(value: 0)
     }
 }

@@ -316,23 +316,77 @@ public struct OpLog: RandomAccessCollection, MutableCollection, Sendable, Expres
 /// Strings given ids in order of first appearance; equal strings get equal ids.
 struct Interner: Sendable {
     private(set) var strings: [String] = []
-    private var ids: [String: Int32] = [:]
+    /// Open addressing over the strings' byte hashes: id + 1 per slot, 0 for an empty one.
+    /// Swift's `String` hashing (Unicode-normalising, seeded) costs several times more, and a
+    /// history's reader interns two strings an operation.
+    private var slots: [Int32] = []
+    private var hashes: [UInt64] = []
 
     /// The id of `s`, adding it if new. A handful of strings (functions, nodes) are found by a
     /// scan, which beats hashing them.
     mutating func id(_ s: String) -> Int32 {
         if strings.count <= 8 {
-            for (i, t) in strings.enumerated() where t == s { return Int32(i) }
-        } else if let id = ids[s] {
-            return id
+            for (i, t) in strings.enumerated() where Self.sameBytes(t, s) { return Int32(i) }
+            return add(s, hash: Self.hash(s))
         }
+        let h = Self.hash(s)
+        let mask = slots.count - 1
+        var i = Int(truncatingIfNeeded: h) & mask
+        while slots[i] != 0 {
+            let id = Int(slots[i] - 1)
+            if hashes[id] == h && Self.sameBytes(strings[id], s) { return Int32(id) }
+            i = (i + 1) & mask
+        }
+        return add(s, hash: h)
+    }
+
+    private mutating func add(_ s: String, hash h: UInt64) -> Int32 {
         let id = Int32(strings.count)
         strings.append(s)
-        ids[s] = id
+        hashes.append(h)
+        if slots.count < 2 * strings.count {
+            // A power of two (the mask), at least twice the strings.
+            slots = [Int32](repeating: 0, count: max(64, 1 << (Int.bitWidth - (4 * strings.count).leadingZeroBitCount)))
+            for (k, hash) in hashes.enumerated() { place(Int32(k), hash) }
+        } else {
+            place(id, h)
+        }
         return id
     }
 
-    var heldBytes: Int { strings.count * 64 + strings.reduce(0) { $0 + ($1.utf8.count > 15 ? $1.utf8.count : 0) } }
+    private mutating func place(_ id: Int32, _ h: UInt64) {
+        let mask = slots.count - 1
+        var i = Int(truncatingIfNeeded: h) & mask
+        while slots[i] != 0 { i = (i + 1) & mask }
+        slots[i] = id + 1
+    }
+
+    /// Whether two strings have the same UTF-8 bytes. Not `==`, which equates canonically
+    /// equivalent spellings: two byte strings are two keys to the system under test.
+    private static func sameBytes(_ a: String, _ b: String) -> Bool {
+        var a = a, b = b
+        return a.withUTF8 { x in
+            b.withUTF8 { y in
+                guard x.count == y.count else { return false }
+                guard let p = x.baseAddress, let q = y.baseAddress else { return true }
+                return memcmpEqual(p, q, x.count)
+            }
+        }
+    }
+
+    /// FNV-1a over the UTF-8 bytes, then mixed so that the low bits depend on every byte.
+    private static func hash(_ s: String) -> UInt64 {
+        var s = s
+        var h: UInt64 = 0xCBF2_9CE4_8422_2325
+        s.withUTF8 { b in
+            for c in b { h = (h ^ UInt64(c)) &* 0x100_0000_01B3 }
+        }
+        return (h ^ (h >> 29)) &* 0xBF58_476D_1CE4_E5B9 ^ (h >> 32)
+    }
+
+    var heldBytes: Int {
+        strings.count * 72 + slots.count * 4 + strings.reduce(0) { $0 + ($1.utf8.count > 15 ? $1.utf8.count : 0) }
+    }
 }
 
 /// String bytes in pages of 1 MiB; a string is referred to by page, offset and length in one word.

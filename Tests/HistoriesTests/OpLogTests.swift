@@ -44,6 +44,23 @@ import Testing
         #expect(log == Self.varied)
     }
 
+    /// Keys are interned by their bytes: many keys (past the scan and through table growth)
+    /// keep their ids, and two spellings of "é" (composed, decomposed) are two keys.
+    @Test func keysAreInternedByTheirBytes() {
+        let names = (0..<5_000).map { "k\($0)" } + ["\u{E9}", "e\u{301}", "", String(repeating: "long key ", count: 9)]
+        var log = OpLog()
+        for (i, name) in (names + names.reversed()).enumerated() {
+            log.append(Op(index: i, process: .client(1), type: .invoke, f: "get", key: name))
+        }
+        #expect(log.keyCount == names.count)
+        for (i, name) in names.enumerated() {
+            #expect(log.keyID(i) == log.keyID(2 * names.count - 1 - i))
+            #expect(Array(log.keyName(log.keyID(i))?.utf8 ?? "-".utf8) == Array(name.utf8))
+        }
+        let composed = names.count - 4
+        #expect(log.keyID(composed) != log.keyID(composed + 1))
+    }
+
     @Test func chunksAndReplacement() {
         var ops: [Op] = []
         for i in 0..<(2 * OpLog.chunkSize + 17) {

@@ -69,6 +69,8 @@ struct PartitionSearch<M: Model> {
         }
         var reason: String?
         var core = SearchCore(order: events.map(\.entry), mustLinearize: compiled.must, twin: twin, initialState: 0)
+        let observes = (0..<n).map { compiled.must[$0] && model.isReadOnly(compiled.calls[$0]) }
+        if observes.contains(true) { core.observes = observes }
         // Lookahead reads: at most 64 of the model's, spread evenly over those that must be placed.
         let offered = model.lookahead(compiled.calls).filter { compiled.must[$0.call] }
         let lookahead = offered.count <= 64 ? offered : (0..<64).map { offered[$0 * offered.count / 64] }
@@ -89,6 +91,8 @@ struct PartitionSearch<M: Model> {
         let outcome = core.run(
             transition: { s, c in
                 guard let next = model.step(states[Int(s)], compiled.calls[Int(c)]) else { return -1 }
+                // A read leaves the state as it was: no need to hash it.
+                if next == states[Int(s)] { return s }
                 if let id = ids[next] { return id }
                 let id = Int32(states.count)
                 tested.append(0)

@@ -28,7 +28,11 @@ public protocol Model: Sendable {
     /// The state after `call`, or nil when the call cannot happen in `state`.
     func step(_ state: State, _ call: Call) -> State?
 
-    /// Whether the call never changes the state (an unknown-outcome read can then be dropped).
+    /// Whether the call leaves every state it is allowed in unchanged (a read).
+    ///
+    /// An unknown-outcome call that only reads is dropped, and the search places an allowed
+    /// one as soon as it can, trying nothing else in its place; a call that changes any state
+    /// it is allowed in (even a counter of reads) must answer false, or the search is unsound.
     func isReadOnly(_ call: Call) -> Bool
 
     /// The state in a few words, for reports (`3`, `{x=1, y=2}`, `locked`).

@@ -156,8 +156,9 @@ public struct VersionedRegisterModel: Model {
         return State(value: value, version: .exact(version), readsLeft: bound.reads)
     }
 
+    /// A read without a version; one with a version pins it and counts the reads left.
     public func isReadOnly(_ call: Call) -> Bool {
-        if case .read = call { return true }
+        if case .read(_, version: nil, _) = call { return true }
         return false
     }
 }

@@ -68,6 +68,12 @@ struct IntTable {
         }
     }
 
+    /// Removes every entry, keeping the storage.
+    mutating func removeAll() {
+        for i in keys.indices { keys[i] = Self.empty }
+        count = 0
+    }
+
     private mutating func grow() {
         let oldKeys = keys
         let oldValues = values

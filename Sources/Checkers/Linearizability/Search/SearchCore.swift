@@ -33,6 +33,16 @@ struct SearchCore {
     /// For each call, the lookahead reads whose test it suspends while it is not placed (a put
     /// that may come before the read), or 0. A read's test applies once all of those are placed.
     var suspends: [UInt64] = []
+    /// For each call, whether it must be placed and never changes any state (a read); empty
+    /// when none does.
+    ///
+    /// Such a call is placed as soon as the state allows it, before anything else at that
+    /// point, and nothing else is tried there in its place: moving a call that changes nothing
+    /// to the front of any order that completes keeps every state along it and every real-time
+    /// constraint (the call has no unplaced predecessor), so the configuration before it
+    /// completes exactly when the one after it does. A read that is allowed cuts off every
+    /// alternative at its point, which is most of the backtracking on a busy register.
+    var observes: [Bool] = []
 
     /// Runs the search. `shouldStop` is polled every few thousand steps and every 256 new cached
     /// configurations, with the bytes the search holds then (cache, memo, lists and stacks).
@@ -70,7 +80,7 @@ struct SearchCore {
         // The window of `bits`: words below `low` are full, words from `high` are empty.
         var low = 0
         var high = 0
-        var memo = IntTable(capacity: 256)
+        var memo = TransitionMemo()
         // Both are memos, bounded so that a long history's search holds its window, not its
         // length: the transition memo starts again past `memoLimit` entries, and the cache drops
         // the rows behind the window when it has doubled since it last did.
@@ -98,9 +108,16 @@ struct SearchCore {
         var atNewMaximum = false
         var agree = 0
         var entry = next[head]
+        // Whether `entry` starts a new point of the search (right after a call was placed), where
+        // an allowed observer is looked for first; `greedy` whether `entry` is one.
+        let hasObservers = !observes.isEmpty
+        var fresh = hasObservers
+        var greedy = false
+        var stackGreedy: [Bool] = []
+        stackGreedy.reserveCapacity(hasObservers ? n : 0)
         var steps = 0
         var nextPoll = 256
-        let fixedBytes = (next.capacity + prev.capacity + stackCall.capacity + stackState.capacity) * 4
+        let fixedBytes = (next.capacity + prev.capacity + stackCall.capacity + stackState.capacity) * 4 + stackGreedy.capacity
             + (zobrist.capacity + bits.capacity + mustMask.capacity) * 8
 
         while true {
@@ -111,11 +128,24 @@ struct SearchCore {
                     cache.dropRows(behind: low)
                     compactAt = max(1 << 18, 2 * cache.count)
                 }
-                if memo.count >= memoLimit { memo = IntTable(capacity: 256) }
+                if memo.count >= memoLimit { memo.removeAll() }
                 nextPoll = cache.count + 256
                 if shouldStop(fixedBytes + cache.bytes + memo.bytes + best.capacity * 4) {
                     if atNewMaximum || best.isEmpty { return .stopped(prefix: stackCall, state: state) }
                     return .stopped(prefix: best, state: bestState)
+                }
+            }
+            if fresh {
+                fresh = false
+                // The first call up to the first return that changes nothing and is allowed now.
+                var f = next[head]
+                while f >= 0 && f & 1 == 0 {
+                    if observes[Int(f >> 1)] && memo.step(state, Int(f >> 1), transition) == state {
+                        entry = f
+                        greedy = true
+                        break
+                    }
+                    f = next[Int(f)]
                 }
             }
             let e = Int(entry)
@@ -126,21 +156,16 @@ struct SearchCore {
                     entry = next[e]
                     continue
                 }
-                let key = UInt64(UInt32(bitPattern: state)) << 32 | UInt64(call)
-                let nextState: Int32
-                if let known = memo.get(key) {
-                    nextState = known
-                } else {
-                    nextState = transition(state, Int32(call))
-                    memo.set(key, nextState)
-                }
+                let nextState = memo.step(state, call, transition)
                 if hasLookahead && nextState >= 0 {
                     // The reads that apply once this call is placed.
                     var freed: UInt64 = 0
                     forEachBit(suspends[call]) { j in if suspenders[j] == 1 { freed |= UInt64(1) << UInt64(j) } }
                     let applying = unplacedReads & ~lookaheadBit[call] & (unsuspended | freed)
                     if applying != 0 && dead(nextState, applying) != 0 {
-                        entry = next[e]
+                        // Refusing an allowed observer refuses this point (see `observes`).
+                        entry = greedy ? -1 : next[e]
+                        greedy = false
                         continue
                     }
                 }
@@ -155,6 +180,11 @@ struct SearchCore {
                     if cache.insert(bits: bits, low: low, high: high, mustHash: hash, state: nextState) {
                         stackCall.append(Int32(call))
                         stackState.append(state)
+                        if hasObservers {
+                            stackGreedy.append(greedy)
+                            greedy = false
+                            fresh = true
+                        }
                         state = nextState
                         // Lift the call and its return out of the list.
                         let r = e + 1
@@ -178,7 +208,8 @@ struct SearchCore {
                     hash ^= zobrist[call]
                     (low, high) = (oldLow, oldHigh)
                 }
-                entry = next[e]
+                entry = greedy ? -1 : next[e]
+                greedy = false
             } else {
                 // A return (or the end): its call must be linearized by now, and is not. Backtrack.
                 if atNewMaximum {
@@ -214,10 +245,32 @@ struct SearchCore {
                 if next[r] >= 0 { prev[Int(next[r])] = Int32(r) }
                 next[Int(prev[ce])] = Int32(ce)
                 if next[ce] >= 0 { prev[Int(next[ce])] = Int32(ce) }
-                entry = next[ce]
+                // After an observer placed greedily, nothing else is tried at its point.
+                entry = hasObservers && stackGreedy.removeLast() ? -1 : next[ce]
             }
         }
     }
+}
+
+/// The search's memo of model steps: (state, call) to the next state, -1 when refused.
+struct TransitionMemo {
+    private var table = IntTable(capacity: 256)
+
+    var count: Int { table.count }
+    var bytes: Int { table.bytes }
+
+    /// The state after `call` from `state`, from the memo or from `transition`.
+    @inline(__always)
+    mutating func step(_ state: Int32, _ call: Int, _ transition: (Int32, Int32) -> Int32) -> Int32 {
+        let key = UInt64(UInt32(bitPattern: state)) << 32 | UInt64(call)
+        if let known = table.get(key) { return known }
+        let after = transition(state, Int32(call))
+        table.set(key, after)
+        return after
+    }
+
+    /// Forgets every entry, keeping the table's size.
+    mutating func removeAll() { table.removeAll() }
 }
 
 /// Calls `body` with the index of every set bit of `mask`, lowest first.
