@@ -23,29 +23,32 @@ struct JepsenLogReader {
         self.input = input
     }
 
-    /// Calls `body` with every operation in order.
+    /// Calls `body` with every operation in order. Lines are parsed a batch ahead on another
+    /// thread (`LineBatchDecoder`); the pairing checks run here, in order.
     func read(_ body: (Op) throws -> Void) throws {
         var position = 0
         var checks = OperationChecks(input)
         var lastOperationLine = 0
         var lastLineBlank = true
-        try input.forEachLine { start, length, lineNumber in
-            let line = UnsafeBufferPointer(start: start, count: length)
-            let parsed: Op?
-            do throws(ScanFailure) {
-                parsed = try JepsenLogReader.operation(line, position: position)
-            } catch {
-                let column = ByteSource.column(start, length: min(error.offset, length))
-                throw HistoryError(file: input.name, line: lineNumber, column: column, message: error.message)
-            }
-            lastLineBlank = !line.contains { $0 != 0x20 && $0 != 0x09 }
-            if let op = parsed {
-                position += 1
-                lastOperationLine = lineNumber
-                try checks.check(op, line: lineNumber)
-                try body(op)
-            }
+        var batches = LineBatchDecoder(file: input.name) { line, length, _ throws(ScanFailure) in
+            try JepsenLogReader.operation(UnsafeBufferPointer(start: line, count: length), position: 0)
         }
+        // The batch numbers lines, not operations: the position is set here.
+        func handOn(_ parsed: Op, line: Int) throws {
+            var op = parsed
+            op.index = position
+            position += 1
+            lastOperationLine = line
+            try checks.check(op, line: line)
+            try body(op)
+        }
+        try input.forEachLine { start, length, lineNumber in
+            var k = 0
+            while k < length && (start[k] == 0x20 || start[k] == 0x09) { k += 1 }
+            lastLineBlank = k == length
+            if !lastLineBlank { try batches.add(start, length: length, lineNumber: lineNumber, handOn) }
+        }
+        try batches.finish(handOn)
         guard let last = input.unterminatedLastLine, !lastLineBlank else { return }
         if last == lastOperationLine {
             input.warn(
