@@ -300,6 +300,13 @@ final class ByteSource {
         return (line, base + ByteSource.column(bytes + lineStart, length: end - lineStart) - 1)
     }
 
+    /// Whether a line holds only spaces and tabs (or nothing).
+    static func isBlank(_ line: UnsafePointer<UInt8>, length: Int) -> Bool {
+        var k = 0
+        while k < length && (line[k] == 0x20 || line[k] == 0x09) { k += 1 }
+        return k == length
+    }
+
     /// The 1-based column after `length` bytes of a line: counts UTF-8 lead bytes, not continuation bytes.
     static func column(_ lineStart: UnsafePointer<UInt8>, length: Int) -> Int {
         var column = 1

@@ -113,9 +113,7 @@ public enum HistoryReader {
             try body(op)
         }
         try input.forEachLine { line, length, lineNumber in
-            var k = 0
-            while k < length, line[k] == 0x20 || line[k] == 0x09 { k += 1 }
-            if k == length { return }
+            if ByteSource.isBlank(line, length: length) { return }
             try batches.add(line, length: length, lineNumber: lineNumber, handOn)
         }
         try batches.finish(handOn)

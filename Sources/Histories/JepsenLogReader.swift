@@ -13,8 +13,8 @@ import Glibc
 struct JepsenLogReader {
     let input: ByteSource
 
-    /// The logger of operation lines, as bytes.
-    private static let loggerName = Array("jepsen.util".utf8)
+    /// The logger of operation lines.
+    private static let loggerName: StaticString = "jepsen.util"
 
     /// The log levels that start a log line's header (used to recognise a log by its first line).
     static let levels = ["TRACE", "DEBUG", "INFO", "WARN", "WARNING", "ERROR", "FATAL"]
@@ -31,9 +31,9 @@ struct JepsenLogReader {
         var lastOperationLine = 0
         var lastLineBlank = true
         var batches = LineBatchDecoder(file: input.name) { line, length, _ throws(ScanFailure) in
-            try JepsenLogReader.operation(UnsafeBufferPointer(start: line, count: length), position: 0)
+            try JepsenLogReader.operation(UnsafeBufferPointer(start: line, count: length))
         }
-        // The batch numbers lines, not operations: the position is set here.
+        // Operations are numbered here, in order: a batch numbers lines, not operations.
         func handOn(_ parsed: Op, line: Int) throws {
             var op = parsed
             op.index = position
@@ -43,9 +43,7 @@ struct JepsenLogReader {
             try body(op)
         }
         try input.forEachLine { start, length, lineNumber in
-            var k = 0
-            while k < length && (start[k] == 0x20 || start[k] == 0x09) { k += 1 }
-            lastLineBlank = k == length
+            lastLineBlank = ByteSource.isBlank(start, length: length)
             if !lastLineBlank { try batches.add(start, length: length, lineNumber: lineNumber, handOn) }
         }
         try batches.finish(handOn)
@@ -61,8 +59,8 @@ struct JepsenLogReader {
         }
     }
 
-    /// The operation on `line`, nil for a line that is not an operation.
-    static func operation(_ line: UnsafeBufferPointer<UInt8>, position: Int) throws(ScanFailure) -> Op? {
+    /// The operation on `line` (index 0: the reader numbers operations), nil for a line that is not an operation.
+    static func operation(_ line: UnsafeBufferPointer<UInt8>) throws(ScanFailure) -> Op? {
         let n = line.count
         let hasLogger: Bool
         var k: Int
@@ -127,12 +125,12 @@ struct JepsenLogReader {
             throw ScanFailure(offset: rest, message: "unexpected '\(text(line, rest, tokenEnd(line, from: rest)))' after the value; expected a blank or the end of the line")
         }
         if let errorText = trimmed(line, rest) {
-            return Op(index: position, process: process, type: type, f: f, value: value.json, error: errorValue(errorText))
+            return Op(index: 0, process: process, type: type, f: f, value: value.json, error: errorValue(errorText))
         }
         if type == .info, case .keyword("timed-out") = value {
-            return Op(index: position, process: process, type: type, f: f, error: "timed-out")
+            return Op(index: 0, process: process, type: type, f: f, error: "timed-out")
         }
-        return Op(index: position, process: process, type: type, f: f, value: value.json)
+        return Op(index: 0, process: process, type: type, f: f, value: value.json)
     }
 
     /// Parses the next EDN value of the line, after blanks; `after` names what precedes it, for messages.
@@ -232,17 +230,17 @@ struct JepsenLogReader {
     /// `jepsen.util: ` (Jepsen's logback layout) or `jepsen.util ` (unilog's default); nil if the
     /// line has no such logger.
     static func opMessageStart(_ line: UnsafeBufferPointer<UInt8>) -> Int? {
-        let logger = loggerName
+        let length = loggerName.utf8CodeUnitCount
         let n = line.count
         guard let base = line.baseAddress else { return nil }
         var k = 0
-        while k + logger.count < n {
+        while k + length < n {
             // The next 'j' (memchr is much faster than a loop over the prefix).
-            guard let found = memchr(base + k, Int32(logger[0]), n - logger.count - k) else { return nil }
+            guard let found = memchr(base + k, Int32(loggerName.utf8Start[0]), n - length - k) else { return nil }
             k = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
             let boundary = k == 0 || line[k - 1] == 0x20 || line[k - 1] == 0x09 || line[k - 1] == UInt8(ascii: "]")
-            if boundary && logger.withUnsafeBufferPointer({ l in l.baseAddress.map { memcmp(base + k, $0, l.count) == 0 } ?? false }) {
-                let j = k + logger.count
+            if boundary && equals(base + k, loggerName) {
+                let j = k + length
                 if j + 3 <= n, line[j] == 0x20, line[j + 1] == UInt8(ascii: "-"), line[j + 2] == 0x20 { return j + 3 }
                 if line[j] == UInt8(ascii: ":"), j + 1 == n || line[j + 1] == 0x20 || line[j + 1] == 0x09 { return j + 1 }
                 if line[j] == 0x20 || line[j] == 0x09 { return j + 1 }
@@ -255,7 +253,7 @@ struct JepsenLogReader {
     /// Whether the line is an operation line, well-formed or not.
     static func looksLikeOperation(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
         do throws(ScanFailure) {
-            return try operation(line, position: 0) != nil
+            return try operation(line) != nil
         } catch {
             return true
         }
