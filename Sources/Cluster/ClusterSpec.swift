@@ -47,6 +47,9 @@ public struct ClusterSpec: Sendable, Hashable, Codable {
 
     /// The bridge all nodes hang off.
     public var bridge: String { "schism-br\(netIndex)" }
+    /// The bridge's MAC address, fixed so that adding or removing a node never changes it (a changed
+    /// one leaves every node's ARP entry for the controller stale for seconds).
+    public var bridgeMAC: String { "02:73:63:\(hexByte(netIndex)):00:01" }
     /// The bridge's address, seen by nodes as the controller.
     public var bridgeAddress: String { "10.77.\(netIndex).1" }
     /// The subnet, in CIDR notation.
@@ -59,6 +62,13 @@ public struct ClusterSpec: Sendable, Hashable, Codable {
     public func vethHost(_ i: Int) -> String { "\(prefix)-n\(i)h" }
     /// The peer end before it moves into the namespace (where it is renamed eth0).
     public func vethPeer(_ i: Int) -> String { "\(prefix)-n\(i)p" }
+    /// Node `i`'s MAC address, fixed so that a rebuilt node is still reachable at once from the host
+    /// and the other nodes, whose ARP caches still hold it.
+    public func mac(_ i: Int) -> String { "02:73:6e:\(hexByte(netIndex)):00:\(hexByte(i))" }
+    private func hexByte(_ v: Int) -> String {
+        let digits = String(v & 0xff, radix: 16)
+        return digits.count == 1 ? "0" + digits : digits
+    }
     /// Node `i`'s address.
     public func address(_ i: Int) -> String { "10.77.\(netIndex).\(10 + i)" }
     /// Whether a namespace name belongs to this cluster; returns its node index.

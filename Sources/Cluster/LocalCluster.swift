@@ -124,6 +124,7 @@ public struct LocalCluster: Sendable {
             state.bridgeCreated = true
             try state.save(spec.statePath)
         }
+        try await HostCommands.run(["ip", "link", "set", spec.bridge, "address", spec.bridgeMAC])
         try await HostCommands.run(["ip", "addr", "replace", "\(spec.bridgeAddress)/24", "dev", spec.bridge])
         try await HostCommands.run(["ip", "link", "set", spec.bridge, "up"])
         // With br_netfilter, bridged node-to-node traffic crosses the host's FORWARD chain.

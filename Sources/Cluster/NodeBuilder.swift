@@ -24,7 +24,7 @@ struct NodeBuilder {
         let host = spec.vethHost(index)
         let peer = spec.vethPeer(index)
         try await HostCommands.run(["ip", "netns", "add", netns])
-        try await HostCommands.run(["ip", "link", "add", host, "type", "veth", "peer", "name", peer])
+        try await HostCommands.run(["ip", "link", "add", host, "type", "veth", "peer", "name", peer, "address", spec.mac(index)])
         try await HostCommands.run(["ip", "link", "set", peer, "netns", netns])
         try await HostCommands.run(["ip", "-n", netns, "link", "set", peer, "name", "eth0"])
         try await HostCommands.run(["ip", "-n", netns, "addr", "add", "\(address)/24", "dev", "eth0"])

@@ -27,6 +27,11 @@ struct LocalClusterTests {
             #expect(await cluster.status().allSatisfy { $0.summary == "up" })
             let nodes = try NodesFile.load(path: spec.nodesFilePath)
             #expect(try await SSHRemote(nodes.nodes[1]).run(["hostname"]) == "n2\n")
+            // Fixed MACs: the rebuilt node keeps its own, the bridge never takes a port's.
+            let eth0 = try await LocalProcess.run(["ip", "-n", spec.netns(2), "link", "show", "eth0"])
+            #expect(eth0.stdoutText.contains(spec.mac(2)), "\(eth0.stdoutText)")
+            let bridge = try await LocalProcess.run(["ip", "link", "show", spec.bridge])
+            #expect(bridge.stdoutText.contains(spec.bridgeMAC), "\(bridge.stdoutText)")
 
             // A crash that lost the state file: down still finds everything by name.
             try FileManager.default.removeItem(atPath: spec.statePath)

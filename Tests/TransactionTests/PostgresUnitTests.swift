@@ -1,6 +1,6 @@
 import Basics
 import Control
-import Postgres
+@testable import Postgres
 import Systems
 import Testing
 
@@ -20,6 +20,27 @@ struct PostgresUnitTests {
                 continue
             }
         }
+    }
+
+    /// A value the body returns after the deadline won is handed to `discard` (a connection
+    /// opened just too late is closed; PostgresNIO traps on one released open).
+    @Test func aLateValueIsDiscardedNotDropped() async throws {
+        let discarded = Recorded()
+        await #expect(throws: PostgresClient.ConnectTimeout.self) {
+            try await PostgresClient.within(ContinuousClock.now + .milliseconds(20), discard: { await discarded.add($0) }) {
+                try? await Task.sleep(for: .seconds(5))  // cancelled at the deadline, then returns anyway
+                return 7
+            }
+        }
+        #expect(await discarded.values == [7])
+        let value = try await PostgresClient.within(ContinuousClock.now + .seconds(5), discard: { await discarded.add($0) }) { 8 }
+        let after = await discarded.values
+        #expect(value == 8 && after == [7])
+    }
+
+    private actor Recorded {
+        var values: [Int] = []
+        func add(_ v: Int) { values.append(v) }
     }
 
     @Test func storedListsReadBack() {

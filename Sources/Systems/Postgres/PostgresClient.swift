@@ -110,7 +110,7 @@ public actor PostgresClient: Client {
         let logger = self.logger
         let createSQL = tables.createSQL
         let settings = configuration
-        let c = try await Self.within(deadline) { () async throws -> PostgresConnection in
+        let c = try await Self.within(deadline, discard: { try? await $0.close() }) { () async throws -> PostgresConnection in
             let c = try await PostgresConnection.connect(configuration: settings, id: id, logger: logger)
             do {
                 try await c.query(PostgresQuery(unsafeSQL: createSQL), logger: logger)
@@ -127,9 +127,11 @@ public actor PostgresClient: Client {
     }
 
     /// `body`'s result, unless `deadline` comes first: then ``ConnectTimeout`` (and `body`'s task
-    /// is cancelled, and awaited).
+    /// is cancelled, and awaited; a value it still returns goes to `discard`, so a connection
+    /// opened just too late is closed, never dropped open).
     static func within<T: Sendable>(
-        _ deadline: ContinuousClock.Instant, _ body: @escaping @Sendable () async throws -> T
+        _ deadline: ContinuousClock.Instant, discard: @escaping @Sendable (T) async -> Void = { _ in },
+        _ body: @escaping @Sendable () async throws -> T
     ) async throws -> T {
         try await withThrowingTaskGroup(of: T?.self) { group in
             group.addTask { try await body() }
@@ -138,8 +140,11 @@ public actor PostgresClient: Client {
                 return nil
             }
             defer { group.cancelAll() }
-            guard let first = try await group.next(), let value = first else { throw ConnectTimeout() }
-            return value
+            if let first = try await group.next(), let value = first { return value }
+            // The deadline won: the body's outcome, whenever it comes, is not the answer.
+            group.cancelAll()
+            if let rest = try? await group.next(), let late = rest { await discard(late) }
+            throw ConnectTimeout()
         }
     }
 
