@@ -192,6 +192,37 @@ public struct OpLog: RandomAccessCollection, MutableCollection, Sendable, Expres
     /// The distinct functions, in order of first appearance.
     public var functionNames: [String] { functions.strings }
 
+    /// One operation's stored function, key and value, read in one go.
+    ///
+    /// Gathering the fields of many scattered operations in a tight loop lets their cache misses
+    /// overlap, which reading them one by one between other work does not: the calls of one key
+    /// lie spread over the whole log.
+    public struct Fields: Sendable {
+        @usableFromInline let kind: UInt8
+        /// The interned function (see ``functionName(_:)``).
+        public let functionID: Int32
+        /// The interned key, -1 for none (see ``keyName(_:)``).
+        public let keyID: Int32
+        @usableFromInline let payload: UInt64
+
+        @usableFromInline init(kind: UInt8, functionID: Int32, keyID: Int32, payload: UInt64) {
+            self.kind = kind
+            self.functionID = functionID
+            self.keyID = keyID
+            self.payload = payload
+        }
+    }
+
+    /// The function, key and value of the operation at `i`, as stored.
+    @inlinable
+    public func fields(_ i: Int) -> Fields {
+        let c = i >> Self.chunkShift, j = i & (Self.chunkSize - 1)
+        return Fields(kind: chunks[c].kinds[j], functionID: chunks[c].functions[j], keyID: chunks[c].keys[j], payload: chunks[c].payloads[j])
+    }
+
+    /// The value stored in `fields`.
+    public func value(_ fields: Fields) -> JSONValue { decodeValue(fields.kind, fields.payload) }
+
     /// The value of the operation at `i`.
     public func value(_ i: Int) -> JSONValue {
         let chunk = i >> Self.chunkShift, j = i & (Self.chunkSize - 1)

@@ -40,6 +40,8 @@ import Testing
             if case .client(let n) = op.process { #expect(log.clientProcess(i) == n) } else { #expect(log.clientProcess(i) == nil) }
             #expect(log.keyName(log.keyID(i)) == op.key)
             #expect(log.functionName(log.functionID(i)) == op.f)
+            let fields = log.fields(i)
+            #expect(log.value(fields) == op.value && fields.keyID == log.keyID(i) && fields.functionID == log.functionID(i))
         }
         #expect(log == Self.varied)
     }

@@ -10,36 +10,12 @@ struct PartitionSearch<M: Model> {
     let initial: M.State
     let nullReadsAreUnknown: Bool
 
-    /// The calls the search places: completed ok, or info that may write.
-    private struct Compiled {
-        var records: [Int] = []  // index into `calls`
-        var calls: [M.Call] = []
-        var must: [Bool] = []
-    }
-
-    private func compile() throws(CheckError) -> Compiled {
-        var out = Compiled()
-        for (r, rec) in calls.enumerated() {
-            let placed: (call: M.Call, must: Bool)?
-            do throws(ModelError) {
-                placed = try model.placedCall(rec, ops: ops, nullReadsAreUnknown: nullReadsAreUnknown)
-            } catch {
-                throw CheckError(index: rec.invoke, message: error.message)
-            }
-            guard let placed else { continue }
-            out.records.append(r)
-            out.calls.append(placed.call)
-            out.must.append(placed.must)
-        }
-        return out
-    }
-
     /// Runs the search. `stop` is polled with the bytes the search holds; a reason it returns
     /// stops the search with an unknown verdict and that reason as the note.
     func run(stop: (_ heldBytes: Int) -> String?) throws(CheckError) -> PartitionResult {
         let clock = ContinuousClock()
         let start = clock.now
-        let compiled = try compile()
+        let compiled = try model.placedCalls(calls, ops: ops, nullReadsAreUnknown: nullReadsAreUnknown)
         let n = compiled.calls.count
 
         // Real-time order of entries: invocations and ok returns at their positions, the
@@ -142,7 +118,7 @@ struct PartitionSearch<M: Model> {
     /// explanation ends where the model itself says no (a stale read) rather than at the call
     /// the lookahead refused. Bounded: at most a million entries looked at.
     private func extend(
-        _ prefix: [Int32], _ state: M.State, compiled: Compiled, events: [(position: Int, entry: Int32)]
+        _ prefix: [Int32], _ state: M.State, compiled: PlacedCalls<M.Call>, events: [(position: Int, entry: Int32)]
     ) -> ([Int32], M.State) {
         var out = prefix
         var placed = Set(prefix)
@@ -170,7 +146,7 @@ struct PartitionSearch<M: Model> {
 
     /// Builds the explanation: the prefix with states, the first completion left, and every candidate.
     private func explain(
-        prefix: [Int32], state: M.State, compiled: Compiled, events: [(position: Int, entry: Int32)], finished: Bool
+        prefix: [Int32], state: M.State, compiled: PlacedCalls<M.Call>, events: [(position: Int, entry: Int32)], finished: Bool
     ) -> Explanation {
         var steps: [Explanation.Step] = []
         var s = initial

@@ -20,17 +20,11 @@ enum SequentialConsistency {
         // Each process's calls in invocation order (a process has one call in flight at a time).
         var order: [ProcessID] = []
         var byProcess: [ProcessID: [(call: M.Call, must: Bool)]] = [:]
-        for rec in calls {
-            let placed: (call: M.Call, must: Bool)?
-            do throws(ModelError) {
-                placed = try model.placedCall(rec, ops: ops, nullReadsAreUnknown: nullReadsAreUnknown)
-            } catch {
-                return nil
-            }
-            guard let placed else { continue }
-            let process = ops[rec.invoke].process
+        guard let placed = try? model.placedCalls(calls, ops: ops, nullReadsAreUnknown: nullReadsAreUnknown) else { return nil }
+        for (i, r) in placed.records.enumerated() {
+            let process = ops.process(at: calls[r].invoke)
             if byProcess[process] == nil { order.append(process) }
-            byProcess[process, default: []].append(placed)
+            byProcess[process, default: []].append((placed.calls[i], placed.must[i]))
         }
         let sequences = order.compactMap { byProcess[$0] }
         var states: [M.State] = [initial]

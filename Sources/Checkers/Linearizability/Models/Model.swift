@@ -99,17 +99,55 @@ func show(_ v: JSONValue?) -> String {
     return v.jsonText
 }
 
+/// The calls a search places for one partition, in invocation order.
+struct PlacedCalls<Call> {
+    /// For each call, the index of its record in the partition's records.
+    var records: [Int] = []
+    var calls: [Call] = []
+    /// Whether each call must be placed (it completed ok); the others may be.
+    var must: [Bool] = []
+}
+
 extension Model {
-    /// The call a search places for `record`, and whether it must be placed; nil when the call
-    /// is left out: it failed (it never happened), or its outcome is unknown and it only reads.
-    func placedCall(_ record: CallRecord, ops: OpLog, nullReadsAreUnknown: Bool) throws(ModelError) -> (call: Call, must: Bool)? {
-        guard record.outcome != .fail else { return nil }
-        let i = record.invoke
-        var output = record.outcome == .ok ? record.completion.map { ops.value($0) } : nil
-        if nullReadsAreUnknown, output == .null { output = nil }
-        let call = try self.call(
-            f: ops.functionName(ops.functionID(i)), key: ops.keyName(ops.keyID(i)), input: ops.value(i), output: output)
-        if record.outcome != .ok && isReadOnly(call) { return nil }
-        return (call, record.outcome == .ok)
+    /// The calls a search places for `records`. A record is left out when it failed (it never
+    /// happened), or when its outcome is unknown and it only reads. Throws the first operation
+    /// the model cannot read.
+    ///
+    /// The stored fields are gathered a block of records at a time before the model reads them
+    /// (see ``OpLog/Fields``): on a 10M-operation history this took a third off the check.
+    func placedCalls(_ records: [CallRecord], ops: OpLog, nullReadsAreUnknown: Bool) throws(CheckError) -> PlacedCalls<Call> {
+        var out = PlacedCalls<Call>()
+        let blockSize = 256
+        var inputs: [OpLog.Fields] = []
+        var outputs: [OpLog.Fields?] = []
+        inputs.reserveCapacity(blockSize)
+        outputs.reserveCapacity(blockSize)
+        for start in stride(from: 0, to: records.count, by: blockSize) {
+            let block = start..<min(start + blockSize, records.count)
+            inputs.removeAll(keepingCapacity: true)
+            outputs.removeAll(keepingCapacity: true)
+            for r in block {
+                inputs.append(ops.fields(records[r].invoke))
+                outputs.append(records[r].outcome == .ok ? records[r].completion.map { ops.fields($0) } : nil)
+            }
+            for r in block where records[r].outcome != .fail {
+                let input = inputs[r - start]
+                var output = outputs[r - start].map { ops.value($0) }
+                if nullReadsAreUnknown, output == .null { output = nil }
+                let call: Call
+                do throws(ModelError) {
+                    call = try self.call(
+                        f: ops.functionName(input.functionID), key: ops.keyName(input.keyID), input: ops.value(input), output: output)
+                } catch {
+                    throw CheckError(index: records[r].invoke, message: error.message)
+                }
+                let must = records[r].outcome == .ok
+                if !must && isReadOnly(call) { continue }
+                out.records.append(r)
+                out.calls.append(call)
+                out.must.append(must)
+            }
+        }
+        return out
     }
 }
