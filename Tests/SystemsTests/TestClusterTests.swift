@@ -24,7 +24,7 @@ struct TestClusterTests {
         #expect(error?.detail == "a: broken\nb: broken")
     }
 
-    @Test("run returns stdout, and a failure's first stderr line, exit status and whole stderr")
+    @Test("run returns stdout, and a failure's first stderr line and exit status, then the rest of stderr (each line once)")
     func run() async throws {
         let node = cluster.nodes[0]
         #expect(try await cluster.run("echo hi", on: node, doing: "greeting", timeoutSeconds: 10, sudo: false) == "hi\n")
@@ -33,7 +33,12 @@ struct TestClusterTests {
         }
         #expect(error?.node == "a")
         #expect(error?.message == "failing failed (exit 3): one")
-        #expect(error?.detail == "one\ntwo")
+        #expect(error?.detail == "two")
+        #expect(error?.description == "a: failing failed (exit 3): one\ntwo")
+        let single = await #expect(throws: SystemError.self) {
+            try await cluster.run("echo only >&2; exit 1", on: node, doing: "failing", timeoutSeconds: 10, sudo: false)
+        }
+        #expect(single?.description == "a: failing failed (exit 1): only")
     }
 
     @Test("a node without a connection is an error naming it")

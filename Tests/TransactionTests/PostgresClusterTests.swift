@@ -91,8 +91,9 @@ struct PostgresClusterTests {
         #expect(second.hasPrefix("running ") && second != first)
         try await system.kill(cluster.nodes[2], in: cluster)
         // Clients on any node talk to the primary; a transaction reads its own appends and writes.
+        // (A generous timeout: with the other cluster suites beside it, a 2 s one was once missed.)
         for kind in ["list-append", "rw-register"] {
-            let options = ClientOptions(timeoutSeconds: 2, keyPrefix: "direct/", workloadKind: kind, nodes: cluster.nodes)
+            let options = ClientOptions(timeoutSeconds: 10, keyPrefix: "direct/", workloadKind: kind, nodes: cluster.nodes)
             let client = try PostgresClientFactory(config: system.config).makeClient(node: cluster.nodes[2], options: options)
             let write = kind == "list-append" ? "append" : "w"
             let first = await client.invoke(ClientRequest(f: "txn", key: nil, value: [[.string(write), 1, 1], ["r", 1, .null], ["r", 2, .null]]))

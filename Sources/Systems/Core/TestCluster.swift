@@ -22,7 +22,7 @@ public struct TestCluster: Sendable {
     /// Runs `script` with `sh -c` on `node` and returns its stdout.
     ///
     /// A non-zero exit becomes an error whose message is `what` and the first line of stderr,
-    /// and whose detail is the whole stderr (scripts print the log's tail there).
+    /// and whose detail is the rest of stderr (scripts print the log's tail there).
     @discardableResult
     public func run(
         _ script: String, on node: NodeConfig, doing what: String, timeoutSeconds: Double, sudo: Bool
@@ -36,10 +36,10 @@ public struct TestCluster: Sendable {
             throw SystemError(error, doing: what)
         }
         guard result.succeeded else {
-            let firstLine = result.stderrText.split(separator: "\n").first.map(String.init) ?? "no message"
+            let lines = result.stderrText.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "\n", maxSplits: 1)
             throw SystemError(
-                node: node.name, message: "\(what) failed (exit \(result.exitStatus)): \(firstLine)",
-                detail: result.stderrText.trimmingCharacters(in: .whitespacesAndNewlines))
+                node: node.name, message: "\(what) failed (exit \(result.exitStatus)): \(lines.first.map(String.init) ?? "no message")",
+                detail: lines.count > 1 ? String(lines[1]) : "")
         }
         return result.stdoutText
     }
