@@ -28,6 +28,7 @@ struct RunPhases: Sendable {
             for e in unreachable { log.info("cannot reach \(e.node): \(e)") }
             return failed(ExitStatus.unavailable, "\(unreachable.count) node(s) unreachable; see \(folder.log)")
         }
+        let leftovers = await undoLeftovers()
         log.info("setting up \(system.name) \(version) on \(cluster.nodes.count) nodes")
         do {
             try await system.setup(cluster)
@@ -49,6 +50,9 @@ struct RunPhases: Sendable {
             cluster: cluster, system: system, registry: run.registry.faults, journal: journal,
             elapsedNanoseconds: { recorder.elapsedNanoseconds() })
         var notes = RunNotes.before(plan: plan, nodes: cluster.nodes, nemesis: nemesis)
+        if !leftovers.isEmpty {
+            notes.append("Faults an earlier run left on the nodes (a killed controller?) were undone before this run, as `schism heal` does: \(leftovers.map(\.description).joined(separator: "; ")).")
+        }
         for n in notes { log.info("note: \(n)") }
 
         let factory = plan.system.makeClients()
@@ -70,6 +74,17 @@ struct RunPhases: Sendable {
         if interrupted { code = ExitStatus.interrupted(stop.signal) }
         return TestRun.Outcome(verdict: verdict, folder: folder, exitCode: code,
                                failure: interrupted ? "interrupted by signal \(stop.signal); faults healed, results written" : nil)
+    }
+
+    /// Undoes what faults of an earlier run may have left on the nodes (a SCHISM chain, stopped
+    /// processes, a faketime offset), as `schism heal` without a journal does, so that a killed
+    /// controller's partition never passes for this run's system refusing to start. Returns what
+    /// was undone; what could not be is logged (setup then says what is wrong).
+    private func undoLeftovers() async -> [HealReport.Action] {
+        let report = await Healer(registry: run.registry.faults, nodes: cluster.nodes, remotes: cluster.remotes).heal()
+        for action in report.actions { log.info("undid a fault left by an earlier run: \(action)") }
+        for failure in report.failures { log.info("could not undo what an earlier run may have left: \(failure); run `schism heal`") }
+        return report.actions
     }
 
     /// The key prefix of this run: every key the clients send is namespaced by the run's folder,
