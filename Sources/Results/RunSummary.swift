@@ -18,7 +18,8 @@ public struct RunSummary: Sendable, Equatable {
     public var durationSeconds: Double?
     /// The kinds of faults asked for.
     public var faults: [String]
-    /// `valid`, `invalid`, `unknown`, or `crashed` (no analysis was written).
+    /// `valid`, `invalid`, `unknown`, `failed` (the run could not start: a node unreachable, the
+    /// system's setup failed) or `crashed` (no analysis was written).
     public var verdict: String
     /// The exit status the verdict means (``ExitStatus``), when analysed.
     public var exitCode: Int32?
@@ -29,6 +30,8 @@ public struct RunSummary: Sendable, Equatable {
 
     /// The verdict of a run that left no analysis.
     public static let crashed = "crashed"
+    /// The verdict of a run that could not start (its exit status says why: 69, 73, ...).
+    public static let failed = "failed"
     /// The verdict shown for a run analysed before `summary.json` existed whose `results.json` is
     /// too large to read for the index (`schism analyze RUN` writes the summary).
     public static let notSummarised = "not summarised"

@@ -190,6 +190,14 @@ struct RunPhases: Sendable {
     private func failed(_ code: Int32, _ why: String) -> TestRun.Outcome {
         log.info("run failed: \(why)")
         try? folder.write("Schism test \(plan.name): RUN FAILED\n\(why)\n", to: folder.reportText)
+        // What the index of runs and CI read: the run shows as failed, and why.
+        if var summary = RunSummary.read(folder: folder.path) {
+            summary.verdict = RunSummary.failed
+            summary.exitCode = code
+            try? folder.write(summary.json.jsonText + "\n", to: folder.summaryJSON)
+        }
+        let error = RunError(path: folder.path, message: "the run failed before it recorded a history: \(why)", exitCode: code)
+        try? folder.write(JUnitReport.xml([], errors: [error]), to: folder.junitXML)
         try? folder.linkLatest()
         return TestRun.Outcome(verdict: nil, folder: folder, exitCode: code, failure: why)
     }

@@ -8,7 +8,7 @@ enum IndexPage {
     /// Runs per page.
     static let pageSize = 100
     /// The verdicts a run can show, in the filter's order.
-    static let verdicts = ["valid", "invalid", "unknown", "crashed"]
+    static let verdicts = ["valid", "invalid", "unknown", "failed", "crashed"]
 
     /// What the query string asks for.
     struct Query: Equatable {
@@ -44,6 +44,7 @@ enum IndexPage {
             tr.invalid td.v{background:#f8d0d0;color:#8a1010;font-weight:bold}
             tr.unknown td.v{background:#fbeec2;color:#6b5200}
             tr.crashed td.v{background:#e0d8f0;color:#4b2a80}
+            tr.failed td.v{background:#e8e8e8;color:#444}
             tr:hover td{background-color:#f8f8ff}
             form{margin:.8em 0}
             .muted{color:#777}

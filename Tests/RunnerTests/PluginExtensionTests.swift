@@ -5,6 +5,7 @@ import Control
 import Faults
 import Foundation
 import Histories
+import Results
 import Runner
 import Synchronization
 import Systems
@@ -214,9 +215,9 @@ struct PluginExtensionTests {
     let registry = PluginRegistry(
         systems: [CounterSystemPlugin()], workloads: [CounterKind()], checkers: [CounterCheckerPlugin()], faults: [DropAddsFamily(), RefusedFamily()])
 
-    func run(_ yaml: String) async throws -> (TestRun.Outcome, String) {
+    func run(_ yaml: String, dataDir: String? = nil) async throws -> (TestRun.Outcome, String) {
         let root = NSTemporaryDirectory() + "schism-plugins-\(UUID().uuidString)"
-        let nodes = (1...2).map { NodeConfig(name: "n\($0)", host: "127.0.0.1", dataDir: root + "/n\($0)") }
+        let nodes = (1...2).map { NodeConfig(name: "n\($0)", host: "127.0.0.1", dataDir: dataDir ?? root + "/n\($0)") }
         let cluster = TestCluster(nodes: nodes, remotes: RemoteSet(remotes: nodes.map { LocalRemote(node: $0.name) }))
         let plan = try TestPlanParser(registry: registry).parse(yaml, file: "counter.yml")
         let outcome = await TestRun(plan: plan, seed: plan.seed ?? 1, cluster: cluster, registry: registry, resultsRoot: root)
@@ -225,6 +226,19 @@ struct PluginExtensionTests {
     }
 
     static let base = "workload: {kind: counter}\nnemesis: {faults: none}\ntime-limit: 3\nconcurrency: 3\nrate: 1000\nseed: 5\n"
+
+    /// A run that cannot start (here its setup fails) still leaves what the index of runs and
+    /// CI read: a summary saying failed, and a JUnit file with one error naming why.
+    @Test func aRunWhoseSetupFailsLeavesASummaryAndJUnit() async throws {
+        let (outcome, root) = try await run("db: {system: counter-store}\n" + Self.base, dataDir: "/dev/null/no-such-folder")
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        #expect(outcome.exitCode == ExitStatus.unavailable && outcome.verdict == nil, "\(outcome)")
+        let folder = try #require(outcome.folder)
+        let summary = try #require(RunSummary.read(folder: folder.path))
+        #expect(summary.verdict == RunSummary.failed && summary.exitCode == ExitStatus.unavailable && summary.system == "counter-store")
+        let junit = try String(contentsOfFile: folder.junitXML, encoding: .utf8)
+        #expect(junit.contains("errors=\"1\"") && junit.contains("counter-store did not start"), "\(junit)")
+    }
 
     @Test func aCorrectCounterIsValid() async throws {
         let (outcome, root) = try await run("db: {system: counter-store}\n" + Self.base)
