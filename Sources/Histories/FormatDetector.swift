@@ -25,7 +25,6 @@ enum FormatDetector {
         guard i < b.count else { return .jsonl }
         var lineEnd = i
         while lineEnd < b.count && b[lineEnd] != 0x0A { lineEnd += 1 }
-        let line = String(decoding: UnsafeBufferPointer(rebasing: b[i..<lineEnd]), as: UTF8.self)
         func skipSpace(_ from: Int) -> Int {
             var j = from
             while j < b.count && (b[j] == 0x20 || b[j] == 0x09 || b[j] == 0x0D || b[j] == 0x0A) { j += 1 }
@@ -45,9 +44,13 @@ enum FormatDetector {
             let j = skipSpace(i + 1)
             if j < b.count && (b[j] == UInt8(ascii: "\"") || b[j] == UInt8(ascii: "}")) { return .jsonl }
             if j < b.count && b[j] == UInt8(ascii: ":") {
-                let trimmed = line.trimmingSpaceAndCR()
-                let oneMapPerLine = trimmed.hasSuffix("}") && trimmed.contains(":key ")
-                return oneMapPerLine ? .porcupineKV : .edn
+                var last = lineEnd - 1
+                while last > j && (b[last] == 0x20 || b[last] == 0x09 || b[last] == 0x0D) { last -= 1 }
+                let key = Array(":key ".utf8)
+                let hasKey = stride(from: j, through: last - key.count, by: 1).contains { at in
+                    key.indices.allSatisfy { b[at + $0] == key[$0] }
+                }
+                return b[last] == UInt8(ascii: "}") && hasKey ? .porcupineKV : .edn
             }
             return nil
         default:
@@ -55,14 +58,5 @@ enum FormatDetector {
             if JepsenLogReader.looksLikeOperation(first) || JepsenLogReader.isLogLine(first) { return .porcupineLog }
             return nil
         }
-    }
-}
-
-extension String {
-    /// The string without trailing spaces, tabs and carriage returns.
-    func trimmingSpaceAndCR() -> Substring {
-        var s = Substring(self)
-        while let last = s.last, last == " " || last == "\t" || last == "\r" { s = s.dropLast() }
-        return s
     }
 }

@@ -83,6 +83,11 @@ import Testing
         #expect(detect("({:process 1})") == .edn)
         #expect(detect("{:process 1,\n :type :ok}") == .edn)
         #expect(detect("{:process 4, :type :ok, :f :get, :key \"5\", :value \"x\"}\n") == .porcupineKV)
+        #expect(detect("{:process 4, :key \"5\"}  \r\n{:process 4}") == .porcupineKV)
+        #expect(detect("{:process 4, :key \"5\"") == .edn)  // not a whole map on the line
+        #expect(detect("{:process 4, :keys 1}") == .edn)
+        #expect(detect("{:key}") == .edn)
+        #expect(detect("{:a}") == .edn)
         #expect(detect("INFO  jepsen.util - 0\t:invoke\t:read\tnil\n") == .porcupineLog)
         #expect(detect("2017-01-01 INFO  jepsen.util - 0\t:invoke\t:read\tnil\n") == .porcupineLog)
         #expect(detect("hello world") == nil)
