@@ -55,15 +55,22 @@ struct RunClusterTests {
         var w = try RunFixture.workload(faults: ["partition-one"], interval: 3, seconds: 10, extra: "db: {reads: serializable}")
         w.concurrency = 9
         w.rate = 300
-        w.seed = 3
-        let (outcome, cluster) = try await RunFixture.run(w)
+        // Whether a stale read happens depends on timing: on a loaded machine one 3 s partition
+        // once saw 3 writes and 21 reads on the cut-off node (valid). Up to three runs; every
+        // run must leave the cluster clean, and the first invalid one is examined.
+        var found: TestRun.Outcome?
+        for seed: UInt64 in [3, 4, 5] where found == nil {
+            w.seed = seed
+            let (outcome, cluster) = try await RunFixture.run(w)
+            try await RunFixture.expectClean(cluster)
+            if outcome.verdict == .invalid { found = outcome }
+        }
+        let outcome = try #require(found, "no stale read found in three runs with serializable reads under partitions")
         let folder = try #require(outcome.folder)
-        #expect(outcome.verdict == .invalid)
         #expect(outcome.exitCode == 1)
         let report = try String(contentsOfFile: folder.reportText, encoding: .utf8)
         #expect(report.contains("is not linearizable"))
         #expect(report.contains("but the register held"))
-        try await RunFixture.expectClean(cluster)
     }
 
     @Test func sigintHealsAndStillWritesResults() async throws {
