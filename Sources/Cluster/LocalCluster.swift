@@ -25,6 +25,12 @@ public struct LocalCluster: Sendable {
         return LocalCluster(spec: state.spec)
     }
 
+    /// The names of the clusters with a state file under `stateRoot`, sorted.
+    public static func names(stateRoot: String = ClusterSpec.defaultStateRoot) -> [String] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: stateRoot)) ?? []
+        return entries.filter { FileManager.default.fileExists(atPath: "\(stateRoot)/\($0)/state.json") }.sorted()
+    }
+
     /// Creates or repairs the cluster; returns the nodes file describing it.
     @discardableResult
     public func up(installPackages: Bool = false) async throws(ClusterError) -> NodesFile {

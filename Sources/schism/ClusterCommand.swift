@@ -79,8 +79,10 @@ struct ClusterCommand: AsyncParsableCommand {
 
         func run() async throws {
             guard let cluster = LocalCluster.existing(name: identity.name) else {
-                throw controlExit(
-                    for: ClusterError(.notUp, "no local cluster '\(identity.name)'", hint: "run `schism cluster up`"))
+                let up = identity.name == "default" ? "schism cluster up" : "schism cluster up --name \(identity.name) --net-index N"
+                let others = LocalCluster.names()
+                let hint = "run `\(up)`" + (others.isEmpty ? "" : ", or give --name one of this machine's clusters: \(others.joined(separator: ", "))")
+                throw controlExit(for: ClusterError(.notUp, "no local cluster '\(identity.name)'", hint: hint))
             }
             print("cluster: \(cluster.spec.name)  subnet \(cluster.spec.subnet)  bridge \(cluster.spec.bridge)")
             print("nodes file: \(cluster.spec.nodesFilePath)")

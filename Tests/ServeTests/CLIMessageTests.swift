@@ -26,6 +26,14 @@ struct CLIMessageTests {
         #expect(r.output.contains("unknown option '--node' before --. Did you mean '--nodes'?"), "\(r.output)")
     }
 
+    @Test("cluster status of a cluster that is not there names the command that makes it, with its name")
+    func clusterStatusHint() throws {
+        let r = try CLI.run(["cluster", "status", "--name", "no-such-one"])
+        #expect(r.status != 0)
+        #expect(r.output.contains("no local cluster 'no-such-one'"), "\(r.output)")
+        #expect(r.output.contains("schism cluster up --name no-such-one --net-index N"), "\(r.output)")
+    }
+
     @Test("--concurrency -1 says what is allowed, not 'Missing value'")
     func negativeConcurrency() throws {
         let r = try CLI.run(["test", "--concurrency", "-1"])
