@@ -46,10 +46,10 @@ enum FormatDetector {
             if j < b.count && b[j] == UInt8(ascii: ":") {
                 var last = lineEnd - 1
                 while last > j && (b[last] == 0x20 || b[last] == 0x09 || b[last] == 0x0D) { last -= 1 }
-                let key = Array(":key ".utf8)
-                let hasKey = stride(from: j, through: last - key.count, by: 1).contains { at in
-                    key.indices.allSatisfy { b[at + $0] == key[$0] }
-                }
+                let key: StaticString = ":key "
+                let hasKey = b.baseAddress.map { base in
+                    stride(from: j, through: last - key.utf8CodeUnitCount, by: 1).contains { equals(base + $0, key) }
+                } ?? false
                 return b[last] == UInt8(ascii: "}") && hasKey ? .porcupineKV : .edn
             }
             return nil
